@@ -1,0 +1,50 @@
+package dev.ingest.blob;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where file bytes and results live. Objects appear whole or not at all: a multipart upload becomes visible
+ * only when completed, a put only when fully written. Keys are produced by ingest, never taken from user
+ * file names (see {@link BlobKeys}).
+ */
+public interface BlobStore extends AutoCloseable {
+
+  /** Starts a multipart upload for {@code key}; returns its upload id. */
+  String createMultipart(String key);
+
+  /**
+   * Stores part {@code partNumber} (1-based) of an upload. {@code checksum} is the base64 CRC32C of the bytes;
+   * the store verifies it and rejects a part that does not match.
+   */
+  UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum);
+
+  /** The parts the store holds for an upload; {@link dev.ingest.core.NotFoundException} when it has none. */
+  List<UploadedPart> listParts(String key, String uploadId);
+
+  /** Assembles the parts in order into the object {@code key}, atomically. */
+  void completeMultipart(String key, String uploadId, List<UploadedPart> parts);
+
+  /** Drops an upload and its parts; nothing is left behind. Unknown uploads are ignored. */
+  void abortMultipart(String key, String uploadId);
+
+  /** Multipart uploads that were started and neither completed nor aborted. */
+  List<PendingUpload> listPendingUploads();
+
+  void put(String key, byte[] data, int length);
+
+  /** Opens an object for reading; {@link dev.ingest.core.NotFoundException} when absent. */
+  InputStream get(String key);
+
+  Optional<BlobInfo> stat(String key);
+
+  /** Deletes an object; absent objects are ignored. */
+  void delete(String key);
+
+  /** Where this store keeps its objects, without secrets. */
+  String describe();
+
+  @Override
+  default void close() {}
+}

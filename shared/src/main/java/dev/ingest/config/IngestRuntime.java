@@ -1,0 +1,105 @@
+package dev.ingest.config;
+
+import dev.ingest.blob.BlobStore;
+import dev.ingest.blob.local.LocalBlobStore;
+import dev.ingest.core.Clock;
+import dev.ingest.core.InvalidInputException;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.files.FileCatalog;
+import dev.ingest.files.sql.SqlFileCatalog;
+import dev.ingest.queue.JobQueue;
+import dev.ingest.queue.sql.Database;
+import dev.ingest.queue.sql.SqlJobQueue;
+import dev.ingest.upload.ContentTypeDetector;
+import dev.ingest.upload.UploadService;
+import dev.ingest.upload.UploadSessions;
+import dev.ingest.upload.sql.SqlUploadSessions;
+import java.nio.file.Path;
+
+/** The one place where ingest's parts are put together from a configuration. */
+public final class IngestRuntime implements AutoCloseable {
+  private final IngestConfig config;
+  private final Clock clock;
+  private final Database database;
+  private final JobQueue queue;
+  private final FileCatalog files;
+  private final UploadSessions sessions;
+  private BlobStore store;
+
+  private IngestRuntime(IngestConfig config, Clock clock, Database database) {
+    this.config = config;
+    this.clock = clock;
+    this.database = database;
+    this.queue = new SqlJobQueue(database, clock, retryPolicy(config));
+    this.files = new SqlFileCatalog(database);
+    this.sessions = new SqlUploadSessions(database);
+  }
+
+  /** Opens the database (migrating its schema); the blob store opens on first use. */
+  public static IngestRuntime open(IngestConfig config, int poolSize) {
+    String url = config.get(IngestConfig.DB).orElseThrow();
+    return new IngestRuntime(config, Clock.SYSTEM, Database.open(url, poolSize));
+  }
+
+  static RetryPolicy retryPolicy(IngestConfig config) {
+    RetryPolicy base = RetryPolicy.DEFAULT;
+    return new RetryPolicy(
+        config.getDuration("retry.base", base.base()),
+        Double.parseDouble(config.get("retry.factor", String.valueOf(base.factor()))),
+        config.getDuration("retry.cap", base.cap()),
+        base.jitter());
+  }
+
+  public IngestConfig config() {
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public JobQueue queue() {
+    return queue;
+  }
+
+  public FileCatalog files() {
+    return files;
+  }
+
+  public UploadSessions sessions() {
+    return sessions;
+  }
+
+  public synchronized BlobStore store() {
+    if (store == null) {
+      store = openStore(config.get(IngestConfig.STORE).orElseThrow());
+    }
+    return store;
+  }
+
+  public UploadService uploads(ContentTypeDetector detector) {
+    return new UploadService(store(), files, sessions, queue, detector, clock);
+  }
+
+  static BlobStore openStore(String url) {
+    if (url.startsWith("file:")) {
+      return new LocalBlobStore(Path.of(url.substring("file:".length())));
+    }
+    if (url.startsWith("s3://")) {
+      throw new InvalidInputException("S3 stores are not supported by this version of ingest yet: " + url);
+    }
+    throw new InvalidInputException("unsupported store '" + url + "' (expected file:DIR or s3://bucket/prefix)");
+  }
+
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+    }
+    database.close();
+  }
+}

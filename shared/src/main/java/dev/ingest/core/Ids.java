@@ -1,0 +1,54 @@
+package dev.ingest.core;
+
+import java.security.SecureRandom;
+
+/**
+ * Unguessable, time-sortable ids: a prefix, 10 Crockford base-32 characters of milliseconds, then 16 of
+ * randomness (80 bits), as in ULID.
+ */
+public final class Ids {
+  private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Ids() {}
+
+  public static String job() {
+    return generate("job_", System.currentTimeMillis());
+  }
+
+  public static String file() {
+    return generate("file_", System.currentTimeMillis());
+  }
+
+  public static String worker() {
+    return generate("wrk_", System.currentTimeMillis());
+  }
+
+  public static String generate(String prefix, long millis) {
+    char[] out = new char[26];
+    long t = millis;
+    for (int i = 9; i >= 0; i--) {
+      out[i] = ALPHABET[(int) (t & 31)];
+      t >>>= 5;
+    }
+    byte[] random = new byte[10];
+    RANDOM.nextBytes(random);
+    long hi = 0;
+    for (int i = 0; i < 5; i++) {
+      hi = (hi << 8) | (random[i] & 0xff);
+    }
+    long lo = 0;
+    for (int i = 5; i < 10; i++) {
+      lo = (lo << 8) | (random[i] & 0xff);
+    }
+    for (int i = 17; i >= 10; i--) {
+      out[i] = ALPHABET[(int) (hi & 31)];
+      hi >>>= 5;
+    }
+    for (int i = 25; i >= 18; i--) {
+      out[i] = ALPHABET[(int) (lo & 31)];
+      lo >>>= 5;
+    }
+    return prefix + new String(out);
+  }
+}

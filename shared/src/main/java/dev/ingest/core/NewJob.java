@@ -1,0 +1,81 @@
+package dev.ingest.core;
+
+import java.util.Map;
+import java.util.Objects;
+
+/** What it takes to enqueue a job. Build with {@link #builder(String)}. */
+public record NewJob(
+    String queue,
+    String pipeline,
+    int priority,
+    int maxAttempts,
+    String dedupeKey,
+    FileRef file,
+    Map<String, String> meta) {
+
+  public static final String DEFAULT_QUEUE = "default";
+  public static final String DEFAULT_PIPELINE = "auto";
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  public NewJob {
+    Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(pipeline, "pipeline");
+    if (maxAttempts < 1) {
+      throw new InvalidInputException("max attempts must be at least 1, got " + maxAttempts);
+    }
+    meta = meta == null ? Map.of() : Map.copyOf(meta);
+  }
+
+  public static Builder builder(String pipeline) {
+    return new Builder(pipeline);
+  }
+
+  /** Builder with the defaults of DESIGN.md: queue {@code default}, priority normal, 3 attempts. */
+  public static final class Builder {
+    private String queue = DEFAULT_QUEUE;
+    private final String pipeline;
+    private int priority = Priority.NORMAL;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private String dedupeKey;
+    private FileRef file;
+    private Map<String, String> meta = Map.of();
+
+    private Builder(String pipeline) {
+      this.pipeline = pipeline;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = queue;
+      return this;
+    }
+
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder dedupeKey(String dedupeKey) {
+      this.dedupeKey = dedupeKey;
+      return this;
+    }
+
+    public Builder file(FileRef file) {
+      this.file = file;
+      return this;
+    }
+
+    public Builder meta(Map<String, String> meta) {
+      this.meta = meta;
+      return this;
+    }
+
+    public NewJob build() {
+      return new NewJob(queue, pipeline, priority, maxAttempts, dedupeKey, file, meta);
+    }
+  }
+}

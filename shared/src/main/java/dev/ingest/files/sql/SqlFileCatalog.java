@@ -1,0 +1,93 @@
+package dev.ingest.files.sql;
+
+import dev.ingest.core.FileRef;
+import dev.ingest.files.FileCatalog;
+import dev.ingest.queue.sql.Database;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** {@link FileCatalog} in the queue's database. */
+public final class SqlFileCatalog implements FileCatalog {
+  private static final RowMapper<FileRef> MAPPER =
+      (rs, ctx) ->
+          new FileRef(
+              rs.getString("id"),
+              rs.getString("name"),
+              rs.getLong("size"),
+              rs.getString("sha256"),
+              rs.getString("mime_type"),
+              rs.getString("blob_key"));
+
+  private final Database db;
+
+  public SqlFileCatalog(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<FileRef> findBySha256(String sha256) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT * FROM files WHERE sha256 = :sha").bind("sha", sha256).map(MAPPER).findFirst());
+  }
+
+  @Override
+  public Optional<FileRef> find(String fileId) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT * FROM files WHERE id = :id").bind("id", fileId).map(MAPPER).findFirst());
+  }
+
+  @Override
+  public boolean anyWithSize(long size) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT COUNT(*) FROM files WHERE size = :size").bind("size", size).mapTo(Long.class).one()
+            > 0);
+  }
+
+  @Override
+  public FileRef add(FileRef file, Instant createdAt) {
+    return db.onDuplicate(
+        () -> {
+          db.jdbi().useHandle(
+              h -> h.createUpdate(
+                      "INSERT INTO files (id, sha256, size, blob_key, name, mime_type, created_at) "
+                          + "VALUES (:id, :sha, :size, :key, :name, :mime, :at)")
+                  .bind("id", file.id())
+                  .bind("sha", file.sha256())
+                  .bind("size", file.size())
+                  .bind("key", file.blobKey())
+                  .bind("name", file.name())
+                  .bind("mime", file.mimeType())
+                  .bind("at", createdAt.toEpochMilli())
+                  .execute());
+          return file;
+        },
+        e -> findBySha256(file.sha256()).orElseThrow(() -> new IllegalStateException("file vanished", e)));
+  }
+
+  @Override
+  public void updateMimeType(String fileId, String mimeType) {
+    db.withHandle(
+        h -> h.createUpdate("UPDATE files SET mime_type = :mime WHERE id = :id")
+            .bind("mime", mimeType)
+            .bind("id", fileId)
+            .execute());
+  }
+
+  @Override
+  public List<FileRef> unreferencedBefore(Instant cutoff) {
+    return db.withHandle(
+        h -> h.createQuery(
+                "SELECT * FROM files f WHERE f.created_at < :cutoff "
+                    + "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id)")
+            .bind("cutoff", cutoff.toEpochMilli())
+            .map(MAPPER)
+            .list());
+  }
+
+  @Override
+  public void delete(String fileId) {
+    db.withHandle(h -> h.createUpdate("DELETE FROM files WHERE id = :id").bind("id", fileId).execute());
+  }
+}

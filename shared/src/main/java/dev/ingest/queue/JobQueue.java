@@ -1,0 +1,83 @@
+package dev.ingest.queue;
+
+import dev.ingest.core.Job;
+import dev.ingest.core.JobError;
+import dev.ingest.core.JobProgress;
+import dev.ingest.core.JobStatus;
+import dev.ingest.core.NewJob;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable job queue. Workers claim due jobs under a lease, keep the lease alive with heartbeats and
+ * report the outcome; every write a worker makes about a job is fenced by its lease (owner + attempt), so a
+ * worker that lost its lease cannot overwrite what another worker did.
+ */
+public interface JobQueue {
+
+  /** Adds a job, or returns the unfinished job that already holds the same dedupe key. */
+  EnqueueResult enqueue(NewJob job);
+
+  /** Adds many jobs in one transaction; dedupe keys are honoured as in {@link #enqueue}. */
+  List<EnqueueResult> enqueueAll(List<NewJob> jobs);
+
+  Optional<Job> find(String jobId);
+
+  /** The job, or {@link dev.ingest.core.NotFoundException}. */
+  Job get(String jobId);
+
+  /** The newest job of this pipeline over this file that is not failed or cancelled. */
+  Optional<Job> findLiveForFile(String fileId, String pipeline);
+
+  List<Job> list(JobFilter filter);
+
+  /** Every attempt's error, oldest first. */
+  List<JobError> errors(String jobId);
+
+  /**
+   * Atomically claims up to {@code max} due jobs from the given queues (all queues when empty), highest
+   * priority first, then earliest due. Each claim increments the job's attempts.
+   */
+  List<Lease> claim(String owner, Collection<String> queues, int max, Duration ttl);
+
+  /** Extends every lease {@code owner} holds; returns what the queue still knows of each. */
+  Map<String, LeaseState> heartbeat(String owner, Duration ttl);
+
+  /** Records progress; returns whether cancellation was requested. Throws if the lease was lost. */
+  boolean reportProgress(Lease lease, JobProgress progress);
+
+  void complete(Lease lease, String resultJson);
+
+  /** Ends the attempt with an error: back off and retry when allowed, otherwise fail. Returns the new state. */
+  JobStatus fail(Lease lease, Failure failure);
+
+  /** Ends a running job whose cancellation was requested. */
+  void markCancelled(Lease lease);
+
+  /** Hands a running job back to the queue at once, without spending the attempt (worker shutdown). */
+  void release(Lease lease);
+
+  /** Puts jobs whose lease expired back to the queue with backoff, or fails them when attempts are spent. */
+  int reclaimExpired();
+
+  /** Cancels a queued or retrying job at once; asks a running job to stop. */
+  Job cancel(String jobId);
+
+  /** Re-queues a failed or cancelled job with a fresh set of attempts. */
+  Job retry(String jobId);
+
+  /** Jobs that are due now in the given queues (all when empty). */
+  long countDue(Collection<String> queues);
+
+  QueueStats stats();
+
+  void registerWorker(WorkerInfo worker);
+
+  void unregisterWorker(String workerId);
+
+  /** Deletes finished jobs older than the cutoff (and their errors); returns how many went. */
+  int deleteFinishedBefore(java.time.Instant cutoff, boolean dryRun);
+}

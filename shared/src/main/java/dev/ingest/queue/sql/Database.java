@@ -1,0 +1,212 @@
+package dev.ingest.queue.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ingest.core.InvalidInputException;
+import dev.ingest.core.UnavailableException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * A pooled connection to the queue's database, SQLite ({@code sqlite:PATH}) or PostgreSQL
+ * ({@code postgresql://user:pass@host/db} or {@code jdbc:postgresql://…}), with its schema migrated.
+ */
+public final class Database implements AutoCloseable {
+  public static final int DEFAULT_POOL_SIZE = 4;
+  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final SqlDialect dialect;
+  private final String description;
+
+  private Database(HikariDataSource dataSource, SqlDialect dialect, String description) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.description = description;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Opens the database the URL names and brings its schema up to date. */
+  public static Database open(String url, int poolSize) {
+    Database db = connect(url, poolSize);
+    try {
+      new Migrator(db).migrate();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  static Database connect(String url, int poolSize) {
+    if (url.startsWith("sqlite:")) {
+      return sqlite(Path.of(url.substring("sqlite:".length())), poolSize);
+    }
+    if (url.startsWith("postgresql://") || url.startsWith("postgres://") || url.startsWith("jdbc:postgresql:")) {
+      return postgres(url, poolSize);
+    }
+    throw new InvalidInputException(
+        "unsupported database '" + url + "' (expected sqlite:PATH or postgresql://user:pass@host:5432/db)");
+  }
+
+  private static Database sqlite(Path file, int poolSize) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (java.io.IOException e) {
+      throw new UnavailableException("cannot create the database folder for " + file + ": " + e.getMessage(), e);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    HikariConfig hikari = baseConfig(poolSize);
+    hikari.setDataSource(sqlite);
+    return new Database(start(hikari, "sqlite:" + file), new SqliteDialect(), "sqlite:" + file);
+  }
+
+  private static Database postgres(String url, int poolSize) {
+    HikariConfig hikari = baseConfig(poolSize);
+    String safe;
+    if (url.startsWith("jdbc:")) {
+      hikari.setJdbcUrl(url);
+      safe = url.replaceAll("password=[^&]*", "password=***");
+    } else {
+      URI uri = URI.create(url);
+      String jdbcUrl =
+          "jdbc:postgresql://"
+              + uri.getHost()
+              + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+              + uri.getRawPath()
+              + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+      hikari.setJdbcUrl(jdbcUrl);
+      String userInfo = uri.getRawUserInfo();
+      if (userInfo != null) {
+        String[] parts = userInfo.split(":", 2);
+        hikari.setUsername(URLDecoder.decode(parts[0], StandardCharsets.UTF_8));
+        if (parts.length > 1) {
+          hikari.setPassword(URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+      }
+      safe = "postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath();
+    }
+    hikari.setDriverClassName("org.postgresql.Driver");
+    return new Database(start(hikari, safe), new PostgresDialect(), safe);
+  }
+
+  private static HikariConfig baseConfig(int poolSize) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("ingest");
+    hikari.setMaximumPoolSize(Math.max(1, poolSize));
+    hikari.setMinimumIdle(1);
+    hikari.setConnectionTimeout(10_000);
+    // why: fail at start-up with a clear error when the server is down, not on the first query.
+    hikari.setInitializationFailTimeout(1);
+    return hikari;
+  }
+
+  private static HikariDataSource start(HikariConfig config, String description) {
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new UnavailableException("database " + description + " is unavailable: " + rootMessage(e), e);
+    }
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Runs {@code callback} on a handle, translating database errors into ingest's errors. */
+  public <T> T withHandle(HandleCallback<T, RuntimeException> callback) {
+    return translate(() -> jdbi.withHandle(callback));
+  }
+
+  /** Runs {@code callback} in one transaction, translating database errors into ingest's errors. */
+  public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
+    return translate(() -> jdbi.inTransaction(callback));
+  }
+
+  /** Runs {@code body}; a unique violation goes to {@code onDuplicate}, other errors are translated. */
+  public <T> T onDuplicate(java.util.function.Supplier<T> body, Function<SQLException, T> onDuplicate) {
+    try {
+      return body.get();
+    } catch (JdbiException e) {
+      SQLException sql = sqlCause(e);
+      if (sql != null && dialect.isUniqueViolation(sql)) {
+        return onDuplicate.apply(sql);
+      }
+      throw translate(e);
+    }
+  }
+
+  private <T> T translate(java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
+  RuntimeException translate(JdbiException e) {
+    SQLException sql = sqlCause(e);
+    if (sql != null && dialect.isBusy(sql)) {
+      return new UnavailableException(
+          "database " + description + " is locked by another process (waited "
+              + SQLITE_BUSY_TIMEOUT_MS / 1000 + " s)", e);
+    }
+    return new UnavailableException("database " + description + " failed: " + rootMessage(e), e);
+  }
+
+  static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return (SQLException) t;
+      }
+    }
+    return null;
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+
+  Handle openHandle() {
+    return jdbi.open();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.ingest.queue.sql;
+
+import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+
+/** PostgreSQL: concurrent claimers skip each other's locked rows instead of queueing behind them. */
+public final class PostgresDialect implements SqlDialect {
+  private static final long MIGRATION_LOCK_KEY = 0x696e67657374L; // "ingest"
+
+  @Override
+  public String name() {
+    return "postgresql";
+  }
+
+  @Override
+  public String claimLocking() {
+    return "FOR UPDATE SKIP LOCKED";
+  }
+
+  @Override
+  public void lockForMigration(Handle handle) {
+    handle.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK_KEY);
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  @Override
+  public boolean isBusy(SQLException e) {
+    return "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+  }
+}

@@ -1,0 +1,23 @@
+package dev.ingest.queue.sql;
+
+import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+
+/** Everything that differs between the SQL engines ingest runs on. Nothing else may ask which engine it is. */
+public interface SqlDialect {
+
+  /** Folder of the versioned schema scripts under {@code db/}. */
+  String name();
+
+  /** Appended to the claim sub-select: row locks that let concurrent claimers pass each other. */
+  String claimLocking();
+
+  /** Serialises schema migrations between processes, for the current transaction. */
+  void lockForMigration(Handle handle);
+
+  /** Whether the error is a unique-constraint violation. */
+  boolean isUniqueViolation(SQLException e);
+
+  /** Whether the error means another process holds the database and the busy wait ran out. */
+  boolean isBusy(SQLException e);
+}

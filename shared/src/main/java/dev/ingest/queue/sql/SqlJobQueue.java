@@ -1,0 +1,608 @@
+package dev.ingest.queue.sql;
+
+import dev.ingest.core.Clock;
+import dev.ingest.core.Ids;
+import dev.ingest.core.IllegalTransitionException;
+import dev.ingest.core.InvalidInputException;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobError;
+import dev.ingest.core.JobProgress;
+import dev.ingest.core.JobStatus;
+import dev.ingest.core.LeaseLostException;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.NotFoundException;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.queue.EnqueueResult;
+import dev.ingest.queue.Failure;
+import dev.ingest.queue.JobFilter;
+import dev.ingest.queue.JobQueue;
+import dev.ingest.queue.Lease;
+import dev.ingest.queue.LeaseState;
+import dev.ingest.queue.QueueStats;
+import dev.ingest.queue.WorkerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+
+/** {@link JobQueue} on a SQL database through Jdbi; engine differences come from {@link SqlDialect}. */
+public final class SqlJobQueue implements JobQueue {
+  private static final String UNFINISHED = "('queued', 'retrying', 'running')";
+  private static final String DUE = "('queued', 'retrying')";
+  private static final String FINISHED = "('completed', 'failed', 'cancelled')";
+
+  private final Database db;
+  private final Clock clock;
+  private final RetryPolicy retryPolicy;
+  private final DoubleSupplier random;
+
+  public SqlJobQueue(Database db, Clock clock, RetryPolicy retryPolicy) {
+    this(db, clock, retryPolicy, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  public SqlJobQueue(Database db, Clock clock, RetryPolicy retryPolicy, DoubleSupplier random) {
+    this.db = db;
+    this.clock = clock;
+    this.retryPolicy = retryPolicy;
+    this.random = random;
+  }
+
+  private long now() {
+    return clock.now().toEpochMilli();
+  }
+
+  // ---- enqueue ------------------------------------------------------------------------------------
+
+  @Override
+  public EnqueueResult enqueue(NewJob job) {
+    return enqueueAll(List.of(job)).get(0);
+  }
+
+  @Override
+  public List<EnqueueResult> enqueueAll(List<NewJob> jobs) {
+    // why: two processes may race for the same dedupe key; the loser's unique violation sends it back to
+    // read the winner's job.
+    for (int round = 0; round < 5; round++) {
+      List<EnqueueResult> results =
+          db.onDuplicate(() -> db.jdbi().inTransaction(h -> insertAll(h, jobs)), e -> null);
+      if (results != null) {
+        return results;
+      }
+    }
+    throw new IllegalStateException("enqueue kept colliding on dedupe keys");
+  }
+
+  private List<EnqueueResult> insertAll(Handle h, List<NewJob> jobs) {
+    long now = now();
+    List<EnqueueResult> results = new ArrayList<>(jobs.size());
+    List<Job> fresh = new ArrayList<>();
+    Map<String, Job> claimedKeys = new LinkedHashMap<>();
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, dedupe_key, "
+                + "file_id, payload, run_at, created_at, updated_at) "
+                + "VALUES (:id, :queue, :pipeline, 'queued', :priority, 0, :maxAttempts, :dedupeKey, "
+                + ":fileId, :payload, :now, :now, :now)");
+    for (NewJob job : jobs) {
+      if (job.dedupeKey() != null) {
+        Job existing = claimedKeys.get(job.dedupeKey());
+        if (existing == null) {
+          existing = findUnfinishedByKey(h, job.dedupeKey()).orElse(null);
+        }
+        if (existing != null) {
+          results.add(new EnqueueResult(existing, true));
+          continue;
+        }
+      }
+      String id = Ids.job();
+      batch
+          .bind("id", id)
+          .bind("queue", job.queue())
+          .bind("pipeline", job.pipeline())
+          .bind("priority", job.priority())
+          .bind("maxAttempts", job.maxAttempts())
+          .bind("dedupeKey", job.dedupeKey())
+          .bind("fileId", job.file() == null ? null : job.file().id())
+          .bind("payload", PayloadCodec.encode(job.file(), job.meta()))
+          .bind("now", now)
+          .add();
+      Job created = newJob(id, job, Instant.ofEpochMilli(now));
+      if (job.dedupeKey() != null) {
+        claimedKeys.put(job.dedupeKey(), created);
+      }
+      fresh.add(created);
+      results.add(new EnqueueResult(created, false));
+    }
+    if (!fresh.isEmpty()) {
+      batch.execute();
+    }
+    return results;
+  }
+
+  private static Job newJob(String id, NewJob job, Instant now) {
+    return new Job(
+        id, job.queue(), job.pipeline(), JobStatus.QUEUED, job.priority(), 0, job.maxAttempts(), job.dedupeKey(),
+        JobProgress.NONE, job.file(), job.meta(), null, null, false, null, null, now, now, null, null);
+  }
+
+  private Optional<Job> findUnfinishedByKey(Handle h, String key) {
+    return h.createQuery("SELECT * FROM jobs WHERE dedupe_key = :key AND status IN " + UNFINISHED)
+        .bind("key", key)
+        .map(JobRowMapper.INSTANCE)
+        .findFirst();
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Job> find(String jobId) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT * FROM jobs WHERE id = :id").bind("id", jobId).map(JobRowMapper.INSTANCE).findFirst());
+  }
+
+  @Override
+  public Job get(String jobId) {
+    return find(jobId).orElseThrow(() -> new NotFoundException("no job " + jobId));
+  }
+
+  @Override
+  public Optional<Job> findLiveForFile(String fileId, String pipeline) {
+    return db.withHandle(
+        h -> h.createQuery(
+                "SELECT * FROM jobs WHERE file_id = :fileId AND pipeline = :pipeline "
+                    + "AND status NOT IN ('failed', 'cancelled') ORDER BY created_at DESC, id DESC")
+            .bind("fileId", fileId)
+            .bind("pipeline", pipeline)
+            .map(JobRowMapper.INSTANCE)
+            .findFirst());
+  }
+
+  @Override
+  public List<Job> list(JobFilter filter) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
+    if (filter.status() != null) {
+      sql.append(" AND status = :status");
+    }
+    if (filter.queue() != null) {
+      sql.append(" AND queue = :queue");
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    return db.withHandle(
+        h -> {
+          Query q = h.createQuery(sql.toString()).bind("limit", filter.limit());
+          if (filter.status() != null) {
+            q.bind("status", filter.status().wireName());
+          }
+          if (filter.queue() != null) {
+            q.bind("queue", filter.queue());
+          }
+          return q.map(JobRowMapper.INSTANCE).list();
+        });
+  }
+
+  @Override
+  public List<JobError> errors(String jobId) {
+    return db.withHandle(
+        h -> h.createQuery(
+                "SELECT attempt, message, type, retryable, at FROM job_errors WHERE job_id = :id "
+                    + "ORDER BY at, attempt")
+            .bind("id", jobId)
+            .map(
+                (rs, ctx) ->
+                    new JobError(
+                        rs.getInt("attempt"),
+                        rs.getString("message"),
+                        rs.getString("type"),
+                        rs.getInt("retryable") != 0,
+                        Instant.ofEpochMilli(rs.getLong("at"))))
+            .list());
+  }
+
+  // ---- the worker's side --------------------------------------------------------------------------
+
+  @Override
+  public List<Lease> claim(String owner, Collection<String> queues, int max, Duration ttl) {
+    if (max <= 0) {
+      return List.of();
+    }
+    String queueFilter = queues.isEmpty() ? "" : " AND queue IN (<queues>)";
+    String sql =
+        "UPDATE jobs SET status = 'running', lease_owner = :owner, lease_expires_at = :expires, "
+            + "attempts = attempts + 1, started_at = COALESCE(started_at, :now), updated_at = :now "
+            + "WHERE id IN (SELECT id FROM jobs WHERE status IN " + DUE + " AND run_at <= :now" + queueFilter
+            + " ORDER BY priority DESC, run_at, id LIMIT :max " + db.dialect().claimLocking() + ") "
+            + "RETURNING *";
+    long now = now();
+    long expires = now + ttl.toMillis();
+    List<Job> jobs =
+        db.withHandle(
+            h -> {
+              Query q =
+                  h.createQuery(sql)
+                      .bind("owner", owner)
+                      .bind("expires", expires)
+                      .bind("now", now)
+                      .bind("max", max);
+              if (!queues.isEmpty()) {
+                q.bindList("queues", List.copyOf(queues));
+              }
+              return q.map(JobRowMapper.INSTANCE).list();
+            });
+    List<Lease> leases = new ArrayList<>(jobs.size());
+    jobs.stream()
+        .sorted(Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::runAt).thenComparing(Job::id))
+        .forEach(j -> leases.add(new Lease(j, owner, j.attempts(), Instant.ofEpochMilli(expires))));
+    return leases;
+  }
+
+  @Override
+  public Map<String, LeaseState> heartbeat(String owner, Duration ttl) {
+    long now = now();
+    return db.withHandle(
+        h -> {
+          h.createUpdate("UPDATE workers SET last_seen = :now WHERE id = :owner")
+              .bind("now", now)
+              .bind("owner", owner)
+              .execute();
+          Map<String, LeaseState> states = new TreeMap<>();
+          h.createQuery(
+                  "UPDATE jobs SET lease_expires_at = :expires, updated_at = :now "
+                      + "WHERE lease_owner = :owner AND status = 'running' RETURNING id, attempts, cancel_requested")
+              .bind("expires", now + ttl.toMillis())
+              .bind("now", now)
+              .bind("owner", owner)
+              .map((rs, ctx) -> Map.entry(
+                  rs.getString("id"), new LeaseState(rs.getInt("attempts"), rs.getInt("cancel_requested") != 0)))
+              .forEach(e -> states.put(e.getKey(), e.getValue()));
+          return states;
+        });
+  }
+
+  @Override
+  public boolean reportProgress(Lease lease, JobProgress progress) {
+    Optional<Integer> cancel =
+        db.withHandle(
+            h -> h.createQuery(
+                    "UPDATE jobs SET progress_percent = :percent, progress_stage = :stage, "
+                        + "progress_message = :message, updated_at = :now " + fence()
+                        + " RETURNING cancel_requested")
+                .bind("percent", progress.percent())
+                .bind("stage", progress.stage())
+                .bind("message", progress.message())
+                .bind("now", now())
+                .bindMap(fenceArgs(lease))
+                .mapTo(Integer.class)
+                .findFirst());
+    return cancel.orElseThrow(() -> new LeaseLostException(lease.jobId(), lease.attempt())) != 0;
+  }
+
+  @Override
+  public void complete(Lease lease, String resultJson) {
+    long now = now();
+    int rows =
+        db.withHandle(
+            h -> h.createUpdate(
+                    "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, updated_at = :now, "
+                        + "progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
+                        + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence())
+                .bind("result", resultJson)
+                .bind("now", now)
+                .bindMap(fenceArgs(lease))
+                .execute());
+    requireFenced(rows, lease);
+  }
+
+  @Override
+  public JobStatus fail(Lease lease, Failure failure) {
+    long now = now();
+    long runAt = now + retryPolicy.delayAfter(lease.attempt(), random).toMillis();
+    String status =
+        db.inTransaction(
+            h -> {
+              Optional<String> next =
+                  h.createQuery(
+                          "UPDATE jobs SET status = CASE WHEN :retryable = 1 AND attempts < max_attempts "
+                              + "THEN 'retrying' ELSE 'failed' END, "
+                              + "run_at = :runAt, "
+                              + "finished_at = CASE WHEN :retryable = 1 AND attempts < max_attempts "
+                              + "THEN NULL ELSE :now END, "
+                              + "error_message = :message, error_type = :type, error_retryable = :retryable, "
+                              + "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now " + fence()
+                              + " RETURNING status")
+                      .bind("retryable", failure.retryable() ? 1 : 0)
+                      .bind("runAt", runAt)
+                      .bind("now", now)
+                      .bind("message", failure.message())
+                      .bind("type", failure.type())
+                      .bindMap(fenceArgs(lease))
+                      .mapTo(String.class)
+                      .findFirst();
+              if (next.isPresent()) {
+                recordError(h, lease.jobId(), lease.attempt(), failure, now);
+              }
+              return next.orElse(null);
+            });
+    if (status == null) {
+      throw new LeaseLostException(lease.jobId(), lease.attempt());
+    }
+    return JobStatus.fromWire(status);
+  }
+
+  @Override
+  public void markCancelled(Lease lease) {
+    long now = now();
+    int rows =
+        db.withHandle(
+            h -> h.createUpdate(
+                    "UPDATE jobs SET status = 'cancelled', finished_at = :now, updated_at = :now, "
+                        + "lease_owner = NULL, lease_expires_at = NULL " + fence())
+                .bind("now", now)
+                .bindMap(fenceArgs(lease))
+                .execute());
+    requireFenced(rows, lease);
+  }
+
+  @Override
+  public void release(Lease lease) {
+    long now = now();
+    int rows =
+        db.withHandle(
+            h -> h.createUpdate(
+                    "UPDATE jobs SET status = 'queued', attempts = attempts - 1, run_at = :now, updated_at = :now, "
+                        + "lease_owner = NULL, lease_expires_at = NULL, progress_percent = 0, "
+                        + "progress_stage = NULL, progress_message = NULL " + fence())
+                .bind("now", now)
+                .bindMap(fenceArgs(lease))
+                .execute());
+    requireFenced(rows, lease);
+  }
+
+  @Override
+  public int reclaimExpired() {
+    long now = now();
+    return db.inTransaction(
+        h -> {
+          List<Map<String, Object>> expired =
+              h.createQuery(
+                      "SELECT id, attempts, lease_owner FROM jobs WHERE status = 'running' "
+                          + "AND lease_expires_at < :now ORDER BY lease_expires_at LIMIT 500")
+                  .bind("now", now)
+                  .mapToMap()
+                  .list();
+          int reclaimed = 0;
+          for (Map<String, Object> row : expired) {
+            String id = (String) row.get("id");
+            int attempt = ((Number) row.get("attempts")).intValue();
+            Failure failure =
+                Failure.retryable(
+                    "lease_expired",
+                    "worker " + row.get("lease_owner") + " stopped renewing its lease (crashed or frozen)");
+            long runAt = now + retryPolicy.delayAfter(attempt, random).toMillis();
+            int rows =
+                h.createUpdate(
+                        "UPDATE jobs SET status = CASE WHEN cancel_requested = 1 THEN 'cancelled' "
+                            + "WHEN attempts < max_attempts THEN 'retrying' ELSE 'failed' END, "
+                            + "finished_at = CASE WHEN cancel_requested = 0 AND attempts < max_attempts "
+                            + "THEN NULL ELSE :now END, "
+                            + "run_at = :runAt, error_message = :message, error_type = :type, error_retryable = 1, "
+                            + "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now "
+                            + "WHERE id = :id AND status = 'running' AND attempts = :attempt AND lease_expires_at < :now")
+                    .bind("now", now)
+                    .bind("runAt", runAt)
+                    .bind("message", failure.message())
+                    .bind("type", failure.type())
+                    .bind("id", id)
+                    .bind("attempt", attempt)
+                    .execute();
+            if (rows == 1) {
+              recordError(h, id, attempt, failure, now);
+              reclaimed++;
+            }
+          }
+          return reclaimed;
+        });
+  }
+
+  private static void recordError(Handle h, String jobId, int attempt, Failure failure, long now) {
+    h.createUpdate(
+            "INSERT INTO job_errors (job_id, attempt, message, type, retryable, at) "
+                + "VALUES (:id, :attempt, :message, :type, :retryable, :at)")
+        .bind("id", jobId)
+        .bind("attempt", attempt)
+        .bind("message", failure.message())
+        .bind("type", failure.type())
+        .bind("retryable", failure.retryable() ? 1 : 0)
+        .bind("at", now)
+        .execute();
+  }
+
+  private static String fence() {
+    return "WHERE id = :fenceId AND lease_owner = :fenceOwner AND attempts = :fenceAttempt AND status = 'running'";
+  }
+
+  private static Map<String, Object> fenceArgs(Lease lease) {
+    return Map.of("fenceId", lease.jobId(), "fenceOwner", lease.owner(), "fenceAttempt", lease.attempt());
+  }
+
+  private static void requireFenced(int rows, Lease lease) {
+    if (rows != 1) {
+      throw new LeaseLostException(lease.jobId(), lease.attempt());
+    }
+  }
+
+  // ---- steering -----------------------------------------------------------------------------------
+
+  @Override
+  public Job cancel(String jobId) {
+    for (int round = 0; round < 10; round++) {
+      Job job = get(jobId);
+      long now = now();
+      int rows;
+      switch (job.status()) {
+        case QUEUED:
+        case RETRYING:
+          rows =
+              db.withHandle(
+                  h -> h.createUpdate(
+                          "UPDATE jobs SET status = 'cancelled', finished_at = :now, updated_at = :now "
+                              + "WHERE id = :id AND status IN " + DUE)
+                      .bind("now", now)
+                      .bind("id", jobId)
+                      .execute());
+          break;
+        case RUNNING:
+          rows =
+              db.withHandle(
+                  h -> h.createUpdate(
+                          "UPDATE jobs SET cancel_requested = 1, updated_at = :now WHERE id = :id AND status = 'running'")
+                      .bind("now", now)
+                      .bind("id", jobId)
+                      .execute());
+          break;
+        default:
+          throw new IllegalTransitionException(jobId, job.status(), JobStatus.CANCELLED);
+      }
+      if (rows == 1) {
+        return get(jobId);
+      }
+      // the job moved between our read and our write: look again
+    }
+    throw new IllegalStateException("job " + jobId + " kept changing state while being cancelled");
+  }
+
+  @Override
+  public Job retry(String jobId) {
+    Job job = get(jobId);
+    if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
+      throw new IllegalTransitionException(jobId, job.status(), JobStatus.QUEUED);
+    }
+    long now = now();
+    int rows =
+        db.onDuplicate(
+            () -> db.jdbi().withHandle(
+                h -> h.createUpdate(
+                        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = :now, updated_at = :now, "
+                            + "finished_at = NULL, cancel_requested = 0, progress_percent = 0, "
+                            + "progress_stage = NULL, progress_message = NULL, result = NULL "
+                            + "WHERE id = :id AND status = :from")
+                    .bind("now", now)
+                    .bind("id", jobId)
+                    .bind("from", job.status().wireName())
+                    .execute()),
+            e -> {
+              throw new InvalidInputException(
+                  "cannot retry " + jobId + ": another unfinished job holds its dedupe key '" + job.dedupeKey() + "'");
+            });
+    if (rows != 1) {
+      throw new IllegalTransitionException(jobId, get(jobId).status(), JobStatus.QUEUED);
+    }
+    return get(jobId);
+  }
+
+  // ---- statistics and upkeep ------------------------------------------------------------------------
+
+  @Override
+  public long countDue(Collection<String> queues) {
+    String queueFilter = queues.isEmpty() ? "" : " AND queue IN (<queues>)";
+    return db.withHandle(
+        h -> {
+          Query q =
+              h.createQuery("SELECT COUNT(*) FROM jobs WHERE status IN " + DUE + " AND run_at <= :now" + queueFilter)
+                  .bind("now", now());
+          if (!queues.isEmpty()) {
+            q.bindList("queues", List.copyOf(queues));
+          }
+          return q.mapTo(Long.class).one();
+        });
+  }
+
+  @Override
+  public QueueStats stats() {
+    long now = now();
+    return db.withHandle(
+        h -> {
+          Map<String, Map<String, Long>> counts = new TreeMap<>();
+          h.createQuery("SELECT queue, status, COUNT(*) AS n FROM jobs GROUP BY queue, status")
+              .map((rs, ctx) -> new Object[] {rs.getString("queue"), rs.getString("status"), rs.getLong("n")})
+              .forEach(r -> counts.computeIfAbsent((String) r[0], q -> new TreeMap<>()).put((String) r[1], (Long) r[2]));
+          Map<String, Duration> oldest = new TreeMap<>();
+          h.createQuery(
+                  "SELECT queue, MIN(run_at) AS due FROM jobs WHERE status IN " + DUE
+                      + " AND run_at <= :now GROUP BY queue")
+              .bind("now", now)
+              .map((rs, ctx) -> Map.entry(rs.getString("queue"), Duration.ofMillis(now - rs.getLong("due"))))
+              .forEach(e -> oldest.put(e.getKey(), e.getValue()));
+          List<WorkerInfo> workers =
+              h.createQuery(
+                      "SELECT * FROM workers WHERE last_seen >= :now - 3 * heartbeat_ms ORDER BY started_at")
+                  .bind("now", now)
+                  .map(
+                      (rs, ctx) ->
+                          new WorkerInfo(
+                              rs.getString("id"),
+                              rs.getString("host"),
+                              rs.getLong("pid"),
+                              rs.getString("queues"),
+                              rs.getInt("concurrency"),
+                              Duration.ofMillis(rs.getLong("heartbeat_ms")),
+                              Instant.ofEpochMilli(rs.getLong("started_at")),
+                              Instant.ofEpochMilli(rs.getLong("last_seen"))))
+                  .list();
+          return new QueueStats(counts, oldest, workers);
+        });
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo worker) {
+    long now = now();
+    db.withHandle(
+        h -> {
+          h.createUpdate("DELETE FROM workers WHERE last_seen < :cutoff").bind("cutoff", now - Duration.ofDays(1).toMillis()).execute();
+          return h.createUpdate(
+                  "INSERT INTO workers (id, host, pid, queues, concurrency, heartbeat_ms, started_at, last_seen) "
+                      + "VALUES (:id, :host, :pid, :queues, :concurrency, :heartbeat, :now, :now)")
+              .bind("id", worker.id())
+              .bind("host", worker.host())
+              .bind("pid", worker.pid())
+              .bind("queues", worker.queues())
+              .bind("concurrency", worker.concurrency())
+              .bind("heartbeat", worker.heartbeat().toMillis())
+              .bind("now", now)
+              .execute();
+        });
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    db.withHandle(h -> h.createUpdate("DELETE FROM workers WHERE id = :id").bind("id", workerId).execute());
+  }
+
+  @Override
+  public int deleteFinishedBefore(Instant cutoff, boolean dryRun) {
+    String where = " WHERE status IN " + FINISHED + " AND finished_at < :cutoff";
+    return db.inTransaction(
+        h -> {
+          if (dryRun) {
+            return h.createQuery("SELECT COUNT(*) FROM jobs" + where)
+                .bind("cutoff", cutoff.toEpochMilli())
+                .mapTo(Integer.class)
+                .one();
+          }
+          h.createUpdate("DELETE FROM job_errors WHERE job_id IN (SELECT id FROM jobs" + where + ")")
+              .bind("cutoff", cutoff.toEpochMilli())
+              .execute();
+          return h.createUpdate("DELETE FROM jobs" + where).bind("cutoff", cutoff.toEpochMilli()).execute();
+        });
+  }
+}

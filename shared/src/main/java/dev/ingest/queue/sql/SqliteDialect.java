@@ -1,0 +1,38 @@
+package dev.ingest.queue.sql;
+
+import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQLite: one writer at a time, so a claim is a single UPDATE statement in its own write transaction and
+ * needs no row locks. Transactions start IMMEDIATE, which takes the write lock up front and lets the busy
+ * timeout do the waiting instead of failing on a lock upgrade.
+ */
+public final class SqliteDialect implements SqlDialect {
+  @Override
+  public String name() {
+    return "sqlite";
+  }
+
+  @Override
+  public String claimLocking() {
+    return "";
+  }
+
+  @Override
+  public void lockForMigration(Handle handle) {
+    // why: the IMMEDIATE transaction already holds the database's only write lock.
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("SQLITE_CONSTRAINT_UNIQUE") || message.contains("UNIQUE constraint failed");
+  }
+
+  @Override
+  public boolean isBusy(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("SQLITE_BUSY") || message.contains("database is locked");
+  }
+}

@@ -1,0 +1,244 @@
+package dev.ingest.upload;
+
+import dev.ingest.blob.BlobKeys;
+import dev.ingest.blob.BlobStore;
+import dev.ingest.core.Clock;
+import dev.ingest.core.FileRef;
+import dev.ingest.core.Ids;
+import dev.ingest.core.InvalidInputException;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.NotFoundException;
+import dev.ingest.files.FileCatalog;
+import dev.ingest.queue.EnqueueResult;
+import dev.ingest.queue.JobQueue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores a file and enqueues its job. Content already stored is not sent again; a file whose job already
+ * exists for the same pipeline is not reprocessed unless forced; an interrupted multipart upload resumes.
+ */
+public final class UploadService {
+  private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+  private static final int SNIFF_BYTES = 8192;
+
+  private final BlobStore store;
+  private final FileCatalog files;
+  private final UploadSessions sessions;
+  private final JobQueue queue;
+  private final ContentTypeDetector detector;
+  private final Clock clock;
+
+  public UploadService(
+      BlobStore store,
+      FileCatalog files,
+      UploadSessions sessions,
+      JobQueue queue,
+      ContentTypeDetector detector,
+      Clock clock) {
+    this.store = store;
+    this.files = files;
+    this.sessions = sessions;
+    this.queue = queue;
+    this.detector = detector;
+    this.clock = clock;
+  }
+
+  public UploadOutcome upload(Path path, UploadRequest request, UploadListener listener) {
+    BasicFileAttributes attrs = readAttributes(path);
+    long size = attrs.size();
+    long mtime = attrs.lastModifiedTime().toMillis();
+    String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+    listener.fileStarted(path, size);
+
+    Stored stored = store(path, name, size, mtime, request, listener);
+    FileRef file =
+        new FileRef(stored.file.id(), name, size, stored.file.sha256(), stored.file.mimeType(), stored.file.blobKey());
+
+    if (!request.force()) {
+      var live = queue.findLiveForFile(file.id(), request.pipeline());
+      if (live.isPresent()) {
+        UploadOutcome outcome = new UploadOutcome(path, file, live.get(), true, stored.bytesSent, stored.resumed);
+        listener.fileFinished(outcome);
+        return outcome;
+      }
+    }
+    EnqueueResult enqueued =
+        queue.enqueue(
+            NewJob.builder(request.pipeline())
+                .queue(request.queue())
+                .priority(request.priority())
+                .maxAttempts(request.maxAttempts())
+                .dedupeKey(request.dedupeKey())
+                .file(file)
+                .meta(request.meta())
+                .build());
+    UploadOutcome outcome =
+        new UploadOutcome(path, file, enqueued.job(), enqueued.deduplicated(), stored.bytesSent, stored.resumed);
+    listener.fileFinished(outcome);
+    return outcome;
+  }
+
+  private record Stored(FileRef file, long bytesSent, boolean resumed) {}
+
+  private Stored store(Path path, String name, long size, long mtime, UploadRequest request, UploadListener listener) {
+    String absolute = path.toAbsolutePath().normalize().toString();
+    Optional<UploadSession> previous = sessions.findByPath(absolute);
+    if (previous.isPresent()) {
+      UploadSession session = previous.get();
+      if (session.matches(size, mtime)) {
+        Optional<Stored> resumed = resume(path, name, session, listener);
+        if (resumed.isPresent()) {
+          return resumed.get();
+        }
+      } else {
+        listener.note(name + " changed since its interrupted upload; starting over");
+        discard(session);
+      }
+    }
+    if (files.anyWithSize(size)) {
+      // why: only a file of equal size can be a duplicate; hashing first spares sending it again.
+      String sha256 = PartTransfer.sha256(path);
+      Optional<FileRef> existing = files.findBySha256(sha256);
+      if (existing.isPresent() && store.stat(existing.get().blobKey()).isPresent()) {
+        listener.bytesDone(size);
+        return new Stored(existing.get(), 0, false);
+      }
+    }
+    return storeNew(path, name, size, mtime, request, listener);
+  }
+
+  private Stored storeNew(Path path, String name, long size, long mtime, UploadRequest request, UploadListener listener) {
+    String fileId = Ids.file();
+    String key = BlobKeys.object(fileId);
+    long partSize = PartSizer.choose(size, request.partSize());
+    String mime = sniff(path, name);
+    if (size <= partSize) {
+      PartTransfer.Single single = PartTransfer.putWhole(store, key, path, size);
+      listener.bytesDone(size);
+      checkUnchanged(path, size, mtime);
+      return new Stored(register(new FileRef(fileId, name, size, single.sha256(), mime, key)), size, false);
+    }
+    String uploadId = store.createMultipart(key);
+    UploadSession session =
+        new UploadSession(
+            Ids.generate("ups_", clock.now().toEpochMilli()),
+            path.toAbsolutePath().normalize().toString(),
+            size,
+            mtime,
+            fileId,
+            key,
+            uploadId,
+            partSize,
+            clock.now());
+    sessions.save(session);
+    return finishMultipart(path, name, mime, session, java.util.Map.of(), request.parallel(), listener, false);
+  }
+
+  private Optional<Stored> resume(Path path, String name, UploadSession session, UploadListener listener) {
+    java.util.Map<Integer, dev.ingest.blob.UploadedPart> done = new java.util.HashMap<>();
+    try {
+      java.util.Map<Integer, String> recorded = new java.util.HashMap<>();
+      sessions.parts(session.id()).forEach(p -> recorded.put(p.number(), p.checksum()));
+      for (var part : store.listParts(session.blobKey(), session.uploadId())) {
+        if (part.checksum() == null || part.checksum().equals(recorded.get(part.number()))) {
+          done.put(part.number(), part);
+        }
+      }
+    } catch (NotFoundException e) {
+      if (store.stat(session.blobKey()).map(b -> b.size() == session.size()).orElse(false)) {
+        // why: a crash between completing the upload and recording the file; the object is whole.
+        String sha256 = PartTransfer.sha256(path);
+        FileRef file = register(new FileRef(session.fileId(), name, session.size(), sha256, sniff(path, name), session.blobKey()));
+        sessions.delete(session.id());
+        listener.bytesDone(session.size());
+        return Optional.of(new Stored(file, 0, true));
+      }
+      listener.note("the interrupted upload of " + name + " is gone from the store; starting over");
+      sessions.delete(session.id());
+      return Optional.empty();
+    }
+    log.info("resuming upload of {}: {} parts already stored", path, done.size());
+    return Optional.of(
+        finishMultipart(path, name, sniff(path, name), session, done, UploadRequest.DEFAULT_PARALLEL, listener, true));
+  }
+
+  private Stored finishMultipart(
+      Path path,
+      String name,
+      String mime,
+      UploadSession session,
+      java.util.Map<Integer, dev.ingest.blob.UploadedPart> done,
+      int parallel,
+      UploadListener listener,
+      boolean resumed) {
+    PartTransfer.Result result = new PartTransfer(store, sessions, session, parallel, listener).run(path, done);
+    checkUnchanged(path, session.size(), session.mtimeMillis());
+    store.completeMultipart(session.blobKey(), session.uploadId(), result.parts());
+    FileRef file = register(new FileRef(session.fileId(), name, session.size(), result.sha256(), mime, session.blobKey()));
+    sessions.delete(session.id());
+    return new Stored(file, result.bytesSent(), resumed);
+  }
+
+  private FileRef register(FileRef file) {
+    FileRef recorded = files.add(file, clock.now());
+    if (!recorded.id().equals(file.id())) {
+      // why: the same content was stored by someone else meanwhile; keep theirs, drop ours.
+      store.delete(file.blobKey());
+    }
+    return recorded;
+  }
+
+  private void discard(UploadSession session) {
+    try {
+      store.abortMultipart(session.blobKey(), session.uploadId());
+    } catch (RuntimeException e) {
+      log.warn("could not abort stale upload {}: {}", session.uploadId(), e.getMessage());
+    }
+    sessions.delete(session.id());
+  }
+
+  private void checkUnchanged(Path path, long size, long mtime) {
+    BasicFileAttributes now = readAttributes(path);
+    if (now.size() != size || now.lastModifiedTime().toMillis() != mtime) {
+      throw new InvalidInputException(path + " changed while it was being uploaded; run the upload again");
+    }
+  }
+
+  private String sniff(Path path, String name) {
+    byte[] head = new byte[SNIFF_BYTES];
+    try (InputStream in = Files.newInputStream(path)) {
+      int n = in.readNBytes(head, 0, head.length);
+      return detector.detect(head, n, name);
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static BasicFileAttributes readAttributes(Path path) {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+      if (!attrs.isRegularFile()) {
+        throw new InvalidInputException(path + " is not a regular file");
+      }
+      if (!Files.isReadable(path)) {
+        throw new InvalidInputException("cannot read " + path + ": permission denied");
+      }
+      return attrs;
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("no such file: " + path);
+    } catch (AccessDeniedException e) {
+      throw new InvalidInputException("cannot read " + path + ": permission denied");
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+}
