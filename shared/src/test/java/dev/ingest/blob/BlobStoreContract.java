@@ -1,0 +1,138 @@
+package dev.ingest.blob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingest.core.IngestException;
+import dev.ingest.core.NotFoundException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link BlobStore} adapter must show. Subclasses supply the adapter. */
+public abstract class BlobStoreContract {
+  protected static final int PART = 5 * 1024 * 1024;
+
+  protected BlobStore store;
+
+  protected abstract BlobStore createStore() throws Exception;
+
+  @BeforeEach
+  void setUpStore() throws Exception {
+    store = createStore();
+  }
+
+  protected static byte[] bytes(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  protected static byte[] read(InputStream in) throws Exception {
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+
+  private UploadedPart upload(String key, String uploadId, int n, byte[] data) {
+    return store.uploadPart(key, uploadId, n, data, data.length, Checksums.crc32c(data, data.length));
+  }
+
+  @Test
+  void putThenGetReturnsTheSameBytes() throws Exception {
+    byte[] data = bytes(1000, 1);
+    store.put("objects/a", data, data.length);
+    assertArrayEquals(data, read(store.get("objects/a")));
+    assertEquals(1000, store.stat("objects/a").orElseThrow().size());
+  }
+
+  @Test
+  void missingObjectIsNotFound() {
+    assertThrows(NotFoundException.class, () -> read(store.get("objects/missing")));
+    assertTrue(store.stat("objects/missing").isEmpty());
+  }
+
+  @Test
+  void deleteRemovesTheObjectAndIgnoresMissingOnes() {
+    store.put("objects/d", new byte[] {1, 2}, 2);
+    store.delete("objects/d");
+    assertTrue(store.stat("objects/d").isEmpty());
+    store.delete("objects/d");
+  }
+
+  @Test
+  void multipartUploadAssemblesPartsInOrderAndOnlyAppearsWhenComplete() throws Exception {
+    byte[] p1 = bytes(PART, 1);
+    byte[] p2 = bytes(PART, 2);
+    byte[] p3 = bytes(1234, 3);
+    String id = store.createMultipart("objects/big");
+    List<UploadedPart> parts = new ArrayList<>();
+    parts.add(upload("objects/big", id, 2, p2));
+    parts.add(0, upload("objects/big", id, 1, p1));
+    parts.add(upload("objects/big", id, 3, p3));
+    assertTrue(store.stat("objects/big").isEmpty(), "visible before completion");
+
+    store.completeMultipart("objects/big", id, parts);
+    byte[] all = read(store.get("objects/big"));
+    assertEquals(2 * PART + 1234, all.length);
+    assertArrayEquals(p1, java.util.Arrays.copyOfRange(all, 0, PART));
+    assertArrayEquals(p2, java.util.Arrays.copyOfRange(all, PART, 2 * PART));
+    assertArrayEquals(p3, java.util.Arrays.copyOfRange(all, 2 * PART, all.length));
+    assertThrows(NotFoundException.class, () -> store.listParts("objects/big", id));
+  }
+
+  @Test
+  void listPartsShowsWhatAnInterruptedUploadAlreadySent() {
+    byte[] p1 = bytes(PART, 4);
+    byte[] p2 = bytes(PART, 5);
+    String id = store.createMultipart("objects/resume");
+    UploadedPart first = upload("objects/resume", id, 1, p1);
+    UploadedPart second = upload("objects/resume", id, 2, p2);
+    List<UploadedPart> listed = store.listParts("objects/resume", id);
+    assertEquals(List.of(1, 2), listed.stream().map(UploadedPart::number).toList());
+    assertEquals(first.etag(), listed.get(0).etag());
+    assertEquals(second.checksum(), listed.get(1).checksum());
+    assertEquals(PART, listed.get(0).size());
+  }
+
+  @Test
+  void resendingAPartReplacesIt() throws Exception {
+    String id = store.createMultipart("objects/again");
+    upload("objects/again", id, 1, bytes(PART, 6));
+    UploadedPart replaced = upload("objects/again", id, 1, bytes(100, 7));
+    assertEquals(1, store.listParts("objects/again", id).size());
+    store.completeMultipart("objects/again", id, List.of(replaced));
+    assertArrayEquals(bytes(100, 7), read(store.get("objects/again")));
+  }
+
+  @Test
+  void abortedUploadLeavesNothingBehind() {
+    String id = store.createMultipart("objects/gone");
+    upload("objects/gone", id, 1, bytes(PART, 8));
+    assertTrue(store.listPendingUploads().stream().anyMatch(u -> u.uploadId().equals(id)));
+    store.abortMultipart("objects/gone", id);
+    assertThrows(NotFoundException.class, () -> store.listParts("objects/gone", id));
+    assertTrue(store.listPendingUploads().stream().noneMatch(u -> u.uploadId().equals(id)));
+    assertTrue(store.stat("objects/gone").isEmpty());
+  }
+
+  @Test
+  void partWithAWrongChecksumIsRejected() {
+    String id = store.createMultipart("objects/corrupt");
+    byte[] data = bytes(1000, 9);
+    String wrong = Checksums.crc32c(bytes(1000, 10), 1000);
+    assertThrows(IngestException.class, () -> store.uploadPart("objects/corrupt", id, 1, data, data.length, wrong));
+  }
+
+  @Test
+  void unsafeKeysAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> store.put("../escape", new byte[1], 1));
+    assertThrows(IllegalArgumentException.class, () -> store.put("/etc/passwd", new byte[1], 1));
+    assertThrows(IllegalArgumentException.class, () -> store.put("objects/a/../../b", new byte[1], 1));
+  }
+}

@@ -1,0 +1,428 @@
+package dev.ingest.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingest.core.IllegalTransitionException;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobError;
+import dev.ingest.core.JobProgress;
+import dev.ingest.core.JobStatus;
+import dev.ingest.core.LeaseLostException;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.NotFoundException;
+import dev.ingest.core.Priority;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.core.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link JobQueue} adapter must show. Subclasses supply the adapter. */
+public abstract class JobQueueContract {
+  protected static final Duration TTL = Duration.ofSeconds(30);
+  protected static final RetryPolicy POLICY =
+      RetryPolicy.backoff(Duration.ofSeconds(5), 2.0).cappedAt(Duration.ofMinutes(1)).withJitter(0);
+
+  protected SettableClock clock;
+  protected JobQueue queue;
+
+  /** A fresh, empty queue on the adapter under test, using the given clock and retry policy. */
+  protected abstract JobQueue createQueue(SettableClock clock, RetryPolicy policy);
+
+  @BeforeEach
+  void setUpQueue() {
+    clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    queue = createQueue(clock, POLICY);
+  }
+
+  private Job enqueue(String pipeline) {
+    return queue.enqueue(NewJob.builder(pipeline).build()).job();
+  }
+
+  private Lease claimOne(String owner) {
+    List<Lease> leases = queue.claim(owner, List.of(), 1, TTL);
+    assertEquals(1, leases.size(), "expected one claimable job");
+    return leases.get(0);
+  }
+
+  @Test
+  void enqueuedJobIsQueuedWithDefaults() {
+    Job job = enqueue("auto");
+    Job stored = queue.get(job.id());
+    assertEquals(JobStatus.QUEUED, stored.status());
+    assertEquals("default", stored.queue());
+    assertEquals("auto", stored.pipeline());
+    assertEquals(0, stored.attempts());
+    assertEquals(3, stored.maxAttempts());
+    assertEquals(Priority.NORMAL, stored.priority());
+    assertTrue(stored.id().startsWith("job_"));
+  }
+
+  @Test
+  void unknownJobIsNotFound() {
+    assertThrows(NotFoundException.class, () -> queue.get("job_nope"));
+    assertTrue(queue.find("job_nope").isEmpty());
+  }
+
+  @Test
+  void claimTakesHighestPriorityFirstThenEarliestDue() {
+    Job low = queue.enqueue(NewJob.builder("p").priority(Priority.LOW).build()).job();
+    clock.advance(Duration.ofSeconds(1));
+    Job normalOld = enqueue("p");
+    clock.advance(Duration.ofSeconds(1));
+    Job normalNew = enqueue("p");
+    clock.advance(Duration.ofSeconds(1));
+    Job urgent = queue.enqueue(NewJob.builder("p").priority(Priority.URGENT).build()).job();
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      order.add(claimOne("w").jobId());
+    }
+    assertEquals(List.of(urgent.id(), normalOld.id(), normalNew.id(), low.id()), order);
+  }
+
+  @Test
+  void batchClaimReturnsUpToTheLimitInPriorityOrder() {
+    for (int i = 0; i < 5; i++) {
+      enqueue("p");
+    }
+    Job high = queue.enqueue(NewJob.builder("p").priority(Priority.HIGH).build()).job();
+    List<Lease> leases = queue.claim("w", List.of(), 3, TTL);
+    assertEquals(3, leases.size());
+    assertEquals(high.id(), leases.get(0).jobId());
+    assertEquals(3, queue.claim("w", List.of(), 10, TTL).size());
+    assertTrue(queue.claim("w", List.of(), 10, TTL).isEmpty());
+  }
+
+  @Test
+  void claimSetsOwnerLeaseAndIncrementsAttempts() {
+    Job job = enqueue("p");
+    Lease lease = claimOne("worker-a");
+    assertEquals(job.id(), lease.jobId());
+    assertEquals(1, lease.attempt());
+    Job running = queue.get(job.id());
+    assertEquals(JobStatus.RUNNING, running.status());
+    assertEquals("worker-a", running.leaseOwner());
+    assertEquals(clock.now().plus(TTL), running.leaseExpiresAt());
+    assertEquals(clock.now(), running.startedAt());
+  }
+
+  @Test
+  void claimOnlyTakesJobsFromTheNamedQueues() {
+    Job mail = queue.enqueue(NewJob.builder("p").queue("mail").build()).job();
+    queue.enqueue(NewJob.builder("p").queue("video").build());
+    List<Lease> leases = queue.claim("w", List.of("mail", "other"), 10, TTL);
+    assertEquals(List.of(mail.id()), leases.stream().map(Lease::jobId).toList());
+  }
+
+  @Test
+  void concurrentClaimersNeverShareAJob() throws Exception {
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      jobs.add(NewJob.builder("p").build());
+    }
+    queue.enqueueAll(jobs);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Callable<List<String>>> claimers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        String owner = "w" + w;
+        claimers.add(
+            () -> {
+              List<String> mine = new ArrayList<>();
+              List<Lease> got;
+              while (!(got = queue.claim(owner, List.of(), 7, TTL)).isEmpty()) {
+                got.forEach(l -> mine.add(l.jobId()));
+              }
+              return mine;
+            });
+      }
+      List<String> all = new ArrayList<>();
+      for (Future<List<String>> f : pool.invokeAll(claimers)) {
+        all.addAll(f.get());
+      }
+      assertEquals(200, all.size());
+      assertEquals(200, new HashSet<>(all).size(), "a job was claimed twice");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void heartbeatExtendsEveryLeaseTheOwnerHolds() {
+    enqueue("p");
+    enqueue("p");
+    List<Lease> leases = queue.claim("w", List.of(), 2, TTL);
+    clock.advance(Duration.ofSeconds(20));
+    Map<String, LeaseState> states = queue.heartbeat("w", TTL);
+    assertEquals(Set.of(leases.get(0).jobId(), leases.get(1).jobId()), states.keySet());
+    clock.advance(Duration.ofSeconds(20)); // 40 s after the claim, 20 s after the heartbeat
+    assertEquals(0, queue.reclaimExpired());
+    assertEquals(JobStatus.RUNNING, queue.get(leases.get(0).jobId()).status());
+  }
+
+  @Test
+  void expiredLeaseIsReclaimedWithBackoffAndAnotherWorkerFinishesTheJob() {
+    Job job = enqueue("p");
+    Lease first = claimOne("crashed");
+    clock.advance(TTL.plusSeconds(1));
+    assertEquals(1, queue.reclaimExpired());
+    Job waiting = queue.get(job.id());
+    assertEquals(JobStatus.RETRYING, waiting.status());
+    assertEquals(clock.now().plusSeconds(5), waiting.runAt());
+    assertTrue(queue.claim("other", List.of(), 1, TTL).isEmpty(), "claimable before its backoff ran out");
+
+    clock.advance(Duration.ofSeconds(5));
+    Lease second = claimOne("other");
+    assertEquals(2, second.attempt());
+    queue.complete(second, "{\"ok\":true}");
+    Job done = queue.get(job.id());
+    assertEquals(JobStatus.COMPLETED, done.status());
+    assertEquals(2, done.attempts());
+    assertThrows(LeaseLostException.class, () -> queue.complete(first, "{\"stale\":true}"));
+    assertEquals("{\"ok\":true}", queue.get(job.id()).resultJson());
+    assertEquals("lease_expired", queue.errors(job.id()).get(0).type());
+  }
+
+  @Test
+  void expiredLeaseOnTheLastAttemptFailsTheJob() {
+    Job job = queue.enqueue(NewJob.builder("p").maxAttempts(1).build()).job();
+    claimOne("crashed");
+    clock.advance(TTL.plusSeconds(1));
+    assertEquals(1, queue.reclaimExpired());
+    Job failed = queue.get(job.id());
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertEquals("lease_expired", failed.error().type());
+    assertTrue(failed.finishedAt() != null);
+  }
+
+  @Test
+  void aWorkerThatLostItsLeaseCannotWriteProgressOrOutcome() {
+    Job job = enqueue("p");
+    Lease stale = claimOne("slow");
+    clock.advance(TTL.plusSeconds(1));
+    queue.reclaimExpired();
+    clock.advance(Duration.ofMinutes(1));
+    Lease fresh = claimOne("fast");
+
+    assertThrows(LeaseLostException.class, () -> queue.reportProgress(stale, new JobProgress(50, "x", null)));
+    assertThrows(LeaseLostException.class, () -> queue.fail(stale, Failure.permanent("boom", "boom")));
+    assertThrows(LeaseLostException.class, () -> queue.markCancelled(stale));
+    assertThrows(LeaseLostException.class, () -> queue.release(stale));
+    assertFalse(queue.heartbeat("slow", TTL).containsKey(job.id()));
+
+    queue.reportProgress(fresh, new JobProgress(40, "extract", "page 2"));
+    assertEquals(new JobProgress(40, "extract", "page 2"), queue.get(job.id()).progress());
+  }
+
+  @Test
+  void dedupeKeyReturnsTheUnfinishedJobThatHoldsIt() {
+    EnqueueResult first = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build());
+    EnqueueResult again = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build());
+    assertFalse(first.deduplicated());
+    assertTrue(again.deduplicated());
+    assertEquals(first.job().id(), again.job().id());
+
+    Lease lease = claimOne("w");
+    assertEquals(first.job().id(), queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build()).job().id());
+    queue.complete(lease, "{}");
+
+    EnqueueResult afterFinish = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build());
+    assertFalse(afterFinish.deduplicated());
+    assertNotEquals(first.job().id(), afterFinish.job().id());
+  }
+
+  @Test
+  void dedupeKeysAreHonouredWithinOneBatch() {
+    List<EnqueueResult> results =
+        queue.enqueueAll(
+            List.of(
+                NewJob.builder("p").dedupeKey("k").build(),
+                NewJob.builder("p").dedupeKey("k").build(),
+                NewJob.builder("p").build()));
+    assertEquals(results.get(0).job().id(), results.get(1).job().id());
+    assertTrue(results.get(1).deduplicated());
+    assertEquals(2, queue.list(JobFilter.all()).size());
+  }
+
+  @Test
+  void retryableFailuresBackOffExponentiallyThenFail() {
+    Job job = enqueue("p");
+    Lease a1 = claimOne("w");
+    assertEquals(JobStatus.RETRYING, queue.fail(a1, Failure.retryable("io", "disk hiccup")));
+    assertEquals(clock.now().plusSeconds(5), queue.get(job.id()).runAt());
+
+    clock.advance(Duration.ofSeconds(5));
+    Lease a2 = claimOne("w");
+    assertEquals(JobStatus.RETRYING, queue.fail(a2, Failure.retryable("io", "disk hiccup again")));
+    assertEquals(clock.now().plusSeconds(10), queue.get(job.id()).runAt());
+
+    clock.advance(Duration.ofSeconds(10));
+    Lease a3 = claimOne("w");
+    assertEquals(JobStatus.FAILED, queue.fail(a3, Failure.retryable("io", "gave up")));
+    Job failed = queue.get(job.id());
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertEquals("gave up", failed.error().message());
+    assertTrue(failed.error().retryable());
+
+    List<JobError> errors = queue.errors(job.id());
+    assertEquals(List.of(1, 2, 3), errors.stream().map(JobError::attempt).toList());
+    assertEquals("disk hiccup", errors.get(0).message());
+  }
+
+  @Test
+  void permanentFailureFailsAtOnce() {
+    Job job = enqueue("p");
+    Lease lease = claimOne("w");
+    assertEquals(JobStatus.FAILED, queue.fail(lease, Failure.permanent("corrupt_input", "bad.pdf: not a PDF")));
+    Job failed = queue.get(job.id());
+    assertEquals(1, failed.attempts());
+    assertEquals("corrupt_input", failed.error().type());
+    assertFalse(failed.error().retryable());
+  }
+
+  @Test
+  void queuedJobIsCancelledAtOnce() {
+    Job job = enqueue("p");
+    assertEquals(JobStatus.CANCELLED, queue.cancel(job.id()).status());
+    assertTrue(queue.claim("w", List.of(), 1, TTL).isEmpty());
+  }
+
+  @Test
+  void runningJobIsAskedToStopAndTheWorkerEndsIt() {
+    Job job = enqueue("p");
+    Lease lease = claimOne("w");
+    Job asked = queue.cancel(job.id());
+    assertEquals(JobStatus.RUNNING, asked.status());
+    assertTrue(asked.cancelRequested());
+    assertTrue(queue.heartbeat("w", TTL).get(job.id()).cancelRequested());
+    assertTrue(queue.reportProgress(lease, new JobProgress(10, "extract", null)));
+    queue.markCancelled(lease);
+    assertEquals(JobStatus.CANCELLED, queue.get(job.id()).status());
+  }
+
+  @Test
+  void finishedJobsCannotBeCancelled() {
+    Job job = enqueue("p");
+    queue.complete(claimOne("w"), "{}");
+    assertThrows(IllegalTransitionException.class, () -> queue.cancel(job.id()));
+  }
+
+  @Test
+  void failedJobIsRetriedWithAFreshSetOfAttempts() {
+    Job job = queue.enqueue(NewJob.builder("p").maxAttempts(1).build()).job();
+    queue.fail(claimOne("w"), Failure.permanent("x", "broken"));
+    Job requeued = queue.retry(job.id());
+    assertEquals(JobStatus.QUEUED, requeued.status());
+    assertEquals(0, requeued.attempts());
+    Lease again = claimOne("w");
+    assertEquals(1, again.attempt());
+    queue.complete(again, "{}");
+    assertEquals(1, queue.errors(job.id()).size(), "the earlier error is kept");
+    assertThrows(IllegalTransitionException.class, () -> queue.retry(job.id()));
+  }
+
+  @Test
+  void releasedJobGoesBackAtOnceWithoutSpendingAnAttempt() {
+    Job job = enqueue("p");
+    Lease lease = claimOne("stopping");
+    queue.release(lease);
+    Job back = queue.get(job.id());
+    assertEquals(JobStatus.QUEUED, back.status());
+    assertEquals(0, back.attempts());
+    assertNull(back.leaseOwner());
+    assertEquals(1, claimOne("other").attempt());
+  }
+
+  @Test
+  void liveJobForAFileIgnoresFailedOnes() {
+    dev.ingest.core.FileRef file = new dev.ingest.core.FileRef("file_1", "a.txt", 3, "abc", "text/plain", "objects/file_1");
+    Job job = queue.enqueue(NewJob.builder("auto").file(file).build()).job();
+    assertEquals(job.id(), queue.findLiveForFile("file_1", "auto").orElseThrow().id());
+    assertTrue(queue.findLiveForFile("file_1", "other").isEmpty());
+    assertEquals("a.txt", queue.get(job.id()).file().name());
+    queue.fail(claimOne("w"), Failure.permanent("x", "broken"));
+    assertTrue(queue.findLiveForFile("file_1", "auto").isEmpty());
+  }
+
+  @Test
+  void statsCountByQueueAndStateWithOldestDueAgeAndLiveWorkers() {
+    queue.enqueue(NewJob.builder("p").queue("a").build());
+    clock.advance(Duration.ofSeconds(30));
+    queue.enqueue(NewJob.builder("p").queue("a").build());
+    queue.enqueue(NewJob.builder("p").queue("b").build());
+    queue.claim("w1", List.of("b"), 1, TTL);
+    queue.registerWorker(new WorkerInfo("w1", "host", 1, "b", 2, Duration.ofSeconds(10), clock.now(), clock.now()));
+    clock.advance(Duration.ofSeconds(15));
+
+    QueueStats stats = queue.stats();
+    assertEquals(Map.of("queued", 2L), stats.countsByQueue().get("a"));
+    assertEquals(Map.of("running", 1L), stats.countsByQueue().get("b"));
+    assertEquals(Duration.ofSeconds(45), stats.oldestDueAge().get("a"));
+    assertEquals(List.of("w1"), stats.liveWorkers().stream().map(WorkerInfo::id).toList());
+
+    clock.advance(Duration.ofMinutes(5));
+    assertTrue(queue.stats().liveWorkers().isEmpty(), "a silent worker is no longer live");
+  }
+
+  @Test
+  void drainSeesOnlyDueJobs() {
+    Job job = enqueue("p");
+    assertEquals(1, queue.countDue(List.of()));
+    queue.fail(claimOne("w"), Failure.retryable("x", "later"));
+    assertEquals(0, queue.countDue(List.of()));
+    clock.advance(Duration.ofSeconds(6));
+    assertEquals(1, queue.countDue(List.of()));
+    assertEquals(0, queue.countDue(List.of("elsewhere")));
+    assertEquals(job.id(), claimOne("w").jobId());
+  }
+
+  @Test
+  void listFiltersByStatusAndQueueNewestFirst() {
+    Job a = enqueue("p");
+    clock.advance(Duration.ofSeconds(1));
+    Job b = queue.enqueue(NewJob.builder("p").queue("q2").build()).job();
+    assertEquals(List.of(b.id(), a.id()), queue.list(JobFilter.all()).stream().map(Job::id).toList());
+    assertEquals(List.of(b.id()), queue.list(new JobFilter(null, "q2", 10)).stream().map(Job::id).toList());
+    assertEquals(
+        List.of(a.id(), b.id()).size(),
+        queue.list(new JobFilter(JobStatus.QUEUED, null, 10)).size());
+    assertEquals(1, queue.list(new JobFilter(null, null, 1)).size());
+  }
+
+  @Test
+  void finishedJobsOlderThanTheCutoffAreDeleted() {
+    Job old = enqueue("p");
+    queue.complete(claimOne("w"), "{}");
+    clock.advance(Duration.ofDays(8));
+    Job recent = enqueue("p");
+    assertEquals(1, queue.deleteFinishedBefore(clock.now().minus(Duration.ofDays(7)), true));
+    assertTrue(queue.find(old.id()).isPresent(), "dry run deletes nothing");
+    assertEquals(1, queue.deleteFinishedBefore(clock.now().minus(Duration.ofDays(7)), false));
+    assertTrue(queue.find(old.id()).isEmpty());
+    assertTrue(queue.find(recent.id()).isPresent());
+  }
+
+  @Test
+  void bulkEnqueueStoresEveryJob() {
+    List<NewJob> jobs = new ArrayList<>(Collections.nCopies(1000, NewJob.builder("noop").build()));
+    assertEquals(1000, queue.enqueueAll(jobs).stream().map(r -> r.job().id()).distinct().count());
+    assertEquals(1000, queue.countDue(List.of()));
+  }
+}

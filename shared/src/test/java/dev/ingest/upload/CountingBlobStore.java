@@ -1,0 +1,85 @@
+package dev.ingest.upload;
+
+import dev.ingest.blob.BlobInfo;
+import dev.ingest.blob.BlobStore;
+import dev.ingest.blob.PendingUpload;
+import dev.ingest.blob.UploadedPart;
+import dev.ingest.core.UnavailableException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real store with a fault switch in front: counts parts sent and fails the parts it is told to. */
+public final class CountingBlobStore implements BlobStore {
+  private final BlobStore delegate;
+  public final AtomicInteger partsSent = new AtomicInteger();
+  public final AtomicInteger puts = new AtomicInteger();
+  public final Set<Integer> failingParts = ConcurrentHashMap.newKeySet();
+
+  public CountingBlobStore(BlobStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public String createMultipart(String key) {
+    return delegate.createMultipart(key);
+  }
+
+  @Override
+  public UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
+    if (failingParts.contains(partNumber)) {
+      throw new UnavailableException("injected failure on part " + partNumber, null);
+    }
+    partsSent.incrementAndGet();
+    return delegate.uploadPart(key, uploadId, partNumber, data, length, checksum);
+  }
+
+  @Override
+  public List<UploadedPart> listParts(String key, String uploadId) {
+    return delegate.listParts(key, uploadId);
+  }
+
+  @Override
+  public void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
+    delegate.completeMultipart(key, uploadId, parts);
+  }
+
+  @Override
+  public void abortMultipart(String key, String uploadId) {
+    delegate.abortMultipart(key, uploadId);
+  }
+
+  @Override
+  public List<PendingUpload> listPendingUploads() {
+    return delegate.listPendingUploads();
+  }
+
+  @Override
+  public void put(String key, byte[] data, int length) {
+    puts.incrementAndGet();
+    delegate.put(key, data, length);
+  }
+
+  @Override
+  public InputStream get(String key) {
+    return delegate.get(key);
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(String key) {
+    return delegate.stat(key);
+  }
+
+  @Override
+  public void delete(String key) {
+    delegate.delete(key);
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+}
