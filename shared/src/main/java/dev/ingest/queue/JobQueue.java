@@ -78,6 +78,9 @@ public interface JobQueue {
 
   void unregisterWorker(String workerId);
 
-  /** Deletes finished jobs older than the cutoff (and their errors); returns how many went. */
-  int deleteFinishedBefore(java.time.Instant cutoff, boolean dryRun);
+  /** Ids of up to {@code limit} jobs that finished before the cutoff, oldest first. */
+  List<String> finishedBefore(java.time.Instant cutoff, int limit);
+
+  /** Deletes finished jobs (and their errors); unfinished ones among the ids are left alone. */
+  int deleteFinished(Collection<String> jobIds);
 }

@@ -407,16 +407,20 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void finishedJobsOlderThanTheCutoffAreDeleted() {
+  void finishedJobsOlderThanTheCutoffAreFoundAndDeleted() {
     Job old = enqueue("p");
     queue.complete(claimOne("w"), "{}");
     clock.advance(Duration.ofDays(8));
+    Job recentDone = enqueue("p");
+    queue.complete(claimOne("w"), "{}");
     Job recent = enqueue("p");
-    assertEquals(1, queue.deleteFinishedBefore(clock.now().minus(Duration.ofDays(7)), true));
-    assertTrue(queue.find(old.id()).isPresent(), "dry run deletes nothing");
-    assertEquals(1, queue.deleteFinishedBefore(clock.now().minus(Duration.ofDays(7)), false));
+    List<String> ids = queue.finishedBefore(clock.now().minus(Duration.ofDays(7)), 100);
+    assertEquals(List.of(old.id()), ids);
+    assertEquals(1, queue.deleteFinished(List.of(old.id(), recent.id())));
+    assertEquals(List.of(), queue.finishedBefore(clock.now().minus(Duration.ofDays(7)), 100));
     assertTrue(queue.find(old.id()).isEmpty());
-    assertTrue(queue.find(recent.id()).isPresent());
+    assertTrue(queue.find(recent.id()).isPresent(), "unfinished jobs are never deleted");
+    assertTrue(queue.find(recentDone.id()).isPresent());
   }
 
   @Test

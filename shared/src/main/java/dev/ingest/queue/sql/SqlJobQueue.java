@@ -589,20 +589,32 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   @Override
-  public int deleteFinishedBefore(Instant cutoff, boolean dryRun) {
-    String where = " WHERE status IN " + FINISHED + " AND finished_at < :cutoff";
+  public List<String> finishedBefore(Instant cutoff, int limit) {
+    return db.withHandle(
+        h -> h.createQuery(
+                "SELECT id FROM jobs WHERE status IN " + FINISHED + " AND finished_at < :cutoff "
+                    + "ORDER BY finished_at LIMIT :limit")
+            .bind("cutoff", cutoff.toEpochMilli())
+            .bind("limit", limit)
+            .mapTo(String.class)
+            .list());
+  }
+
+  @Override
+  public int deleteFinished(Collection<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return 0;
+    }
     return db.inTransaction(
         h -> {
-          if (dryRun) {
-            return h.createQuery("SELECT COUNT(*) FROM jobs" + where)
-                .bind("cutoff", cutoff.toEpochMilli())
-                .mapTo(Integer.class)
-                .one();
-          }
-          h.createUpdate("DELETE FROM job_errors WHERE job_id IN (SELECT id FROM jobs" + where + ")")
-              .bind("cutoff", cutoff.toEpochMilli())
+          h.createUpdate(
+                  "DELETE FROM job_errors WHERE job_id IN (SELECT id FROM jobs WHERE id IN (<ids>) AND status IN "
+                      + FINISHED + ")")
+              .bindList("ids", List.copyOf(jobIds))
               .execute();
-          return h.createUpdate("DELETE FROM jobs" + where).bind("cutoff", cutoff.toEpochMilli()).execute();
+          return h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status IN " + FINISHED)
+              .bindList("ids", List.copyOf(jobIds))
+              .execute();
         });
   }
 }

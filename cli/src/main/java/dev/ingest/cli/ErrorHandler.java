@@ -1,0 +1,27 @@
+package dev.ingest.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns an error escaping a command into one line on stderr and its exit code; a stack trace with --verbose. */
+final class ErrorHandler implements IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    int code = ExitCodes.of(e);
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (code == ExitCodes.INTERNAL) {
+      message = "internal error: " + e.getClass().getSimpleName() + ": " + message;
+    }
+    err.println("ingest: " + message.lines().findFirst().orElse(message));
+    if (IngestCommand.verbose(cmd)) {
+      e.printStackTrace(err);
+    } else if (code == ExitCodes.INTERNAL) {
+      err.println("ingest: run again with --verbose for details");
+    }
+    err.flush();
+    return code;
+  }
+}

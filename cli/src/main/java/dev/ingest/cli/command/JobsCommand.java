@@ -1,0 +1,99 @@
+package dev.ingest.cli.command;
+
+import dev.ingest.cli.ExitCodes;
+import dev.ingest.cli.IngestCommand;
+import dev.ingest.cli.render.JobJson;
+import dev.ingest.cli.render.JobText;
+import dev.ingest.cli.render.Json;
+import dev.ingest.config.IngestRuntime;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobStatus;
+import dev.ingest.queue.JobFilter;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "jobs",
+    description = "Inspect and steer jobs.",
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Retry.class, JobsCommand.Cancel.class})
+public final class JobsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, retry or cancel");
+  }
+
+  @Command(
+      name = "list",
+      description = "List jobs, newest first.",
+      footer = {"", "Examples:", "  ingest jobs list --status failed", "  ingest jobs list --queue mail --limit 10 --json"})
+  public static final class ListJobs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--status", description = "queued, running, retrying, completed, failed or cancelled.")
+    String status;
+
+    @Option(names = "--queue", description = "Only jobs of this queue.")
+    String queue;
+
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "One JSON object per job.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JobFilter filter = new JobFilter(status == null ? null : JobStatus.fromWire(status), queue, Math.max(1, limit));
+      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
+        for (Job job : runtime.queue().list(filter)) {
+          out.println(json ? Json.line(JobJson.job(job)) : JobText.line(job));
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
+  public static final class Retry implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "JOBID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
+        spec.commandLine().getOut().println(JobText.line(runtime.queue().retry(jobId)));
+      }
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
+  public static final class Cancel implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "JOBID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
+        spec.commandLine().getOut().println(JobText.line(runtime.queue().cancel(jobId)));
+      }
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+}

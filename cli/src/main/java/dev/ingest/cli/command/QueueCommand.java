@@ -1,0 +1,91 @@
+package dev.ingest.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ingest.cli.ExitCodes;
+import dev.ingest.cli.IngestCommand;
+import dev.ingest.cli.render.Json;
+import dev.ingest.config.Durations;
+import dev.ingest.config.IngestRuntime;
+import dev.ingest.queue.QueueStats;
+import dev.ingest.queue.WorkerInfo;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "queue", description = "Look at the queue as a whole.", subcommands = QueueCommand.Stats.class)
+public final class QueueCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: stats");
+  }
+
+  @Command(
+      name = "stats",
+      description = "Counts by state and queue, the oldest due job's age, and live workers.",
+      footer = {"", "Example:", "  ingest queue stats --json"})
+  public static final class Stats implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "One JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      QueueStats stats;
+      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
+        stats = runtime.queue().stats();
+      }
+      if (json) {
+        ObjectNode o = Json.object();
+        ObjectNode queues = o.putObject("queues");
+        stats.countsByQueue().forEach((q, counts) -> {
+          ObjectNode node = queues.putObject(q);
+          counts.forEach(node::put);
+          Duration age = stats.oldestDueAge().get(q);
+          node.put("oldestDueAgeMs", age == null ? 0 : age.toMillis());
+        });
+        var workers = o.putArray("workers");
+        for (WorkerInfo w : stats.liveWorkers()) {
+          ObjectNode node = workers.addObject();
+          node.put("id", w.id());
+          node.put("host", w.host());
+          node.put("pid", w.pid());
+          node.put("queues", w.queues());
+          node.put("concurrency", w.concurrency());
+          node.put("startedAt", w.startedAt().toString());
+          node.put("lastSeen", w.lastSeen().toString());
+        }
+        out.println(Json.line(o));
+      } else {
+        if (stats.countsByQueue().isEmpty()) {
+          out.println("no jobs");
+        }
+        for (Map.Entry<String, Map<String, Long>> e : stats.countsByQueue().entrySet()) {
+          StringBuilder line = new StringBuilder(e.getKey() + ":");
+          e.getValue().forEach((status, n) -> line.append("  ").append(status).append(' ').append(n));
+          Duration age = stats.oldestDueAge().get(e.getKey());
+          if (age != null) {
+            line.append("  oldest due ").append(Durations.format(Duration.ofSeconds(age.toSeconds()))).append(" ago");
+          }
+          out.println(line);
+        }
+        out.println(stats.liveWorkers().size() + " live worker(s)");
+        for (WorkerInfo w : stats.liveWorkers()) {
+          out.println("  " + w.id() + "  " + w.host() + " pid " + w.pid() + "  concurrency " + w.concurrency()
+              + "  queues " + (w.queues().isEmpty() ? "all" : w.queues()));
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

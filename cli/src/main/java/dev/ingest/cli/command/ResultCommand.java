@@ -1,0 +1,67 @@
+package dev.ingest.cli.command;
+
+import dev.ingest.cli.ExitCodes;
+import dev.ingest.cli.IngestCommand;
+import dev.ingest.config.IngestRuntime;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobStatus;
+import dev.ingest.pipeline.Results;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "result",
+    description = "Print a completed job's output: its extracted text, or its chunks as JSON lines with --json.",
+    footer = {"", "Examples:", "  ingest result job_01jc… > report.txt", "  ingest result job_01jc… --json | jq .text"})
+public final class ResultCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "JOBID")
+  String jobId;
+
+  @Option(names = "--json", description = "Print the chunks, one JSON object per line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
+      Job job = runtime.queue().get(jobId);
+      if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {
+        String why = job.error() == null ? "" : ": " + job.error().message();
+        spec.commandLine().getErr().println("ingest: job " + jobId + " " + job.status().wireName() + why);
+        return ExitCodes.JOB_FAILED;
+      }
+      Optional<InputStream> content =
+          json ? Results.chunks(job, runtime.store()) : Results.text(job, runtime.store());
+      if (content.isEmpty()) {
+        out.println(job.resultJson() == null ? "{}" : job.resultJson());
+        out.flush();
+        return ExitCodes.OK;
+      }
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(content.get(), StandardCharsets.UTF_8))) {
+        char[] buffer = new char[8192];
+        int n;
+        while ((n = reader.read(buffer)) > 0) {
+          out.write(buffer, 0, n);
+        }
+      }
+      if (!json) {
+        out.println();
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.ingest.cli.command;
+
+import dev.ingest.cli.ExitCodes;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT for the worker: the first asks for a graceful stop (exit 0 for TERM, 130 for INT),
+ * a second one cuts the grace period short. Replacing the JVM's handlers is what lets a stopped worker exit
+ * 0 instead of 143.
+ */
+final class Signals {
+  private Signals() {}
+
+  static void onTermination(IntConsumer graceful, Runnable hurry) {
+    AtomicBoolean asked = new AtomicBoolean();
+    handle("TERM", ExitCodes.OK, asked, graceful, hurry);
+    handle("INT", ExitCodes.INTERRUPTED, asked, graceful, hurry);
+  }
+
+  private static void handle(String name, int code, AtomicBoolean asked, IntConsumer graceful, Runnable hurry) {
+    try {
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            if (asked.compareAndSet(false, true)) {
+              graceful.accept(code);
+            } else {
+              hurry.run();
+            }
+          });
+    } catch (IllegalArgumentException e) {
+      // why: some platforms (or a JVM started with -Xrs) do not let us handle this signal; the default stays.
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.ingest.cli.command;
+
+import dev.ingest.cli.ExitCodes;
+import dev.ingest.cli.IngestCommand;
+import dev.ingest.cli.render.JobJson;
+import dev.ingest.cli.render.JobText;
+import dev.ingest.cli.render.Json;
+import dev.ingest.cli.render.UploadProgress;
+import dev.ingest.config.IngestRuntime;
+import dev.ingest.config.Sizes;
+import dev.ingest.core.Job;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.Priority;
+import dev.ingest.extract.TikaContentTypeDetector;
+import dev.ingest.upload.UploadOutcome;
+import dev.ingest.upload.UploadRequest;
+import dev.ingest.upload.UploadService;
+import dev.ingest.worker.JobCompletion;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "upload",
+    description = "Store files (directories recursively) and enqueue one processing job per file.",
+    footer = {
+      "",
+      "Examples:",
+      "  ingest upload report.pdf --wait",
+      "  ingest upload docs/ --pipeline auto --priority high --meta team=legal --json",
+      "  ingest upload big.iso --part-size 64MiB --parallel 8"
+    })
+public final class UploadCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to upload.")
+  List<Path> paths;
+
+  @Option(names = "--wait", description = "Wait until every job has finished; exit 1 if any failed.")
+  boolean await;
+
+  @Option(names = "--pipeline", defaultValue = NewJob.DEFAULT_PIPELINE, description = "Pipeline to run (default: ${DEFAULT-VALUE}).")
+  String pipeline;
+
+  @Option(names = "--queue", defaultValue = NewJob.DEFAULT_QUEUE, description = "Queue to put the jobs on (default: ${DEFAULT-VALUE}).")
+  String queue;
+
+  @Option(names = "--priority", defaultValue = "normal", description = "urgent, high, normal, low or an integer (default: ${DEFAULT-VALUE}).")
+  String priority;
+
+  @Option(names = "--dedupe-key", paramLabel = "KEY", description = "Return the unfinished job holding this key instead of adding one.")
+  String dedupeKey;
+
+  @Option(names = "--max-attempts", defaultValue = "3", paramLabel = "N", description = "Attempts before a job fails (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach to each job (repeatable).")
+  Map<String, String> meta = new LinkedHashMap<>();
+
+  @Option(names = "--part-size", paramLabel = "SIZE", description = "Multipart part size, e.g. 16MiB (default: 8MiB, grown for huge files).")
+  String partSize;
+
+  @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Parts uploaded at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Option(names = "--force", description = "Process again even if this content was already processed by the pipeline.")
+  boolean force;
+
+  @Option(names = "--no-progress", description = "Never show a progress bar.")
+  boolean noProgress;
+
+  @Option(names = "--json", description = "One JSON object per file on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    IngestCommand root = IngestCommand.of(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<Path> files = FileWalker.expand(paths);
+    UploadRequest request =
+        new UploadRequest(
+            pipeline, queue, Priority.parse(priority), dedupeKey, maxAttempts, meta,
+            partSize == null ? 0 : Sizes.parse(partSize), parallel, force);
+    try (IngestRuntime runtime = root.openRuntime(Map.of(), parallel + 1)) {
+      UploadService uploads = runtime.uploads(new TikaContentTypeDetector());
+      List<UploadOutcome> outcomes = new ArrayList<>();
+      boolean terminal = !noProgress && System.console() != null;
+      try (UploadProgress progress = UploadProgress.create(terminal, FileWalker.totalSize(files), files.size(), err)) {
+        for (Path file : files) {
+          UploadOutcome outcome = uploads.upload(file, request, progress);
+          outcomes.add(outcome);
+          if (!await) {
+            out.println(json ? Json.line(JobJson.upload(outcome, outcome.job())) : JobText.upload(outcome));
+            out.flush();
+          }
+        }
+      }
+      if (!await) {
+        return ExitCodes.OK;
+      }
+      List<String> ids = outcomes.stream().map(o -> o.job().id()).distinct().toList();
+      List<Job> done =
+          new JobCompletion(runtime).await(ids, List.of(queue), job -> {}, message -> {
+            err.println("ingest: " + message);
+            err.flush();
+          });
+      Map<String, Job> byId = new LinkedHashMap<>();
+      done.forEach(j -> byId.put(j.id(), j));
+      boolean allCompleted = true;
+      for (UploadOutcome outcome : outcomes) {
+        Job job = byId.get(outcome.job().id());
+        allCompleted &= job.status() == dev.ingest.core.JobStatus.COMPLETED;
+        out.println(json ? Json.line(JobJson.upload(outcome, job)) : JobText.line(job));
+      }
+      out.flush();
+      return allCompleted ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+    }
+  }
+}

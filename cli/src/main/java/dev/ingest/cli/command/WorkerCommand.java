@@ -1,0 +1,96 @@
+package dev.ingest.cli.command;
+
+import dev.ingest.cli.ExitCodes;
+import dev.ingest.cli.IngestCommand;
+import dev.ingest.cli.Logging;
+import dev.ingest.config.Durations;
+import dev.ingest.config.IngestConfig;
+import dev.ingest.config.IngestRuntime;
+import dev.ingest.worker.Worker;
+import dev.ingest.worker.WorkerFactory;
+import dev.ingest.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "worker",
+    description = {
+      "Run the worker daemon: lease jobs and run their pipelines.",
+      "SIGTERM or SIGINT stops claiming, lets running jobs finish within the grace period and hands the rest back."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ingest worker --concurrency 4",
+      "  ingest worker --queue mail --queue video --shutdown-grace 2m",
+      "  ingest worker --drain        # process what is due, then exit"
+    })
+public final class WorkerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once (default 4; config worker.concurrency).")
+  Integer concurrency;
+
+  @Option(names = "--queue", paramLabel = "Q", description = "Queue to serve (repeatable; default: all; config worker.queues).")
+  List<String> queues;
+
+  @Option(names = "--lease-ttl", paramLabel = "D", description = "Lease length (default 30s; config worker.lease-ttl).")
+  String leaseTtl;
+
+  @Option(names = "--heartbeat", paramLabel = "D", description = "Lease renewal interval (default lease-ttl/3).")
+  String heartbeat;
+
+  @Option(names = "--shutdown-grace", paramLabel = "D", description = "Time running jobs get to finish on shutdown (default 30s).")
+  String shutdownGrace;
+
+  @Option(names = "--drain", description = "Exit 0 once nothing is due.")
+  boolean drain;
+
+  @Override
+  public Integer call() throws Exception {
+    IngestCommand root = IngestCommand.of(spec);
+    Logging.level(root.verbose() ? "DEBUG" : "INFO");
+    IngestConfig config = root.config(Map.of());
+    WorkerOptions options = options(config);
+    try (IngestRuntime runtime = root.openRuntime(Map.of(), options.concurrency() + 2)) {
+      Worker worker = WorkerFactory.create(runtime, options);
+      AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
+      Signals.onTermination(
+          code -> {
+            exitCode.set(code);
+            Thread stopper = new Thread(() -> worker.shutdown(options.shutdownGrace()), "ingest-shutdown");
+            stopper.start();
+          },
+          worker::handBackNow);
+      worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
+      worker.awaitStopped();
+      return exitCode.get();
+    }
+  }
+
+  private WorkerOptions options(IngestConfig config) {
+    Duration ttl = leaseTtl != null ? Durations.parse(leaseTtl) : config.getDuration("worker.lease-ttl", WorkerOptions.DEFAULT_LEASE_TTL);
+    Duration beat = heartbeat != null ? Durations.parse(heartbeat) : config.getDuration("worker.heartbeat", ttl.dividedBy(3));
+    Duration grace =
+        shutdownGrace != null
+            ? Durations.parse(shutdownGrace)
+            : config.getDuration("worker.shutdown-grace", WorkerOptions.DEFAULT_SHUTDOWN_GRACE);
+    int n = concurrency != null ? concurrency : config.getInt("worker.concurrency", WorkerOptions.DEFAULT_CONCURRENCY);
+    List<String> q = queues != null ? queues : new ArrayList<>();
+    if (queues == null) {
+      config.get("worker.queues").ifPresent(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(q::add));
+    }
+    return new WorkerOptions(
+        n, q, ttl, beat, grace, drain, WorkerOptions.DEFAULT_MIN_POLL,
+        config.getDuration("worker.poll-max", WorkerOptions.DEFAULT_MAX_POLL));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.ingest.pipeline;
+
+import dev.ingest.core.PermanentFailure;
+import dev.ingest.pipeline.steps.BuiltInSteps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Resolves pipeline names to steps. Built in: {@code auto} (detect, extract, chunk, store) and {@code noop}
+ * (no steps). Others come from configuration, {@code pipeline.<name>.steps=extract,chunk,store}, with step
+ * options as {@code pipeline.<name>.<step>.<option>=value} (which also tune the built-in ones). Steps are
+ * the built-in ones plus any {@link StepFactory} found through {@link ServiceLoader}.
+ */
+public final class Pipelines {
+  public static final Map<String, String> BUILT_IN = Map.of("auto", "detect,extract,chunk,store", "noop", "");
+
+  private final Map<String, StepFactory> factories = new TreeMap<>();
+  private final Map<String, String> settings;
+
+  /** {@code settings} holds the {@code pipeline.*} keys of the configuration. */
+  public Pipelines(Map<String, String> settings) {
+    this.settings = Map.copyOf(settings);
+    for (StepFactory f : BuiltInSteps.all()) {
+      factories.put(f.name(), f);
+    }
+    for (StepFactory f : ServiceLoader.load(StepFactory.class)) {
+      factories.put(f.name(), f);
+    }
+  }
+
+  public java.util.Set<String> stepNames() {
+    return factories.keySet();
+  }
+
+  /** Every pipeline name this worker can run. */
+  public java.util.Set<String> names() {
+    java.util.Set<String> names = new java.util.TreeSet<>(BUILT_IN.keySet());
+    settings.keySet().stream()
+        .filter(k -> k.endsWith(".steps"))
+        .map(k -> k.substring("pipeline.".length(), k.length() - ".steps".length()))
+        .forEach(names::add);
+    return names;
+  }
+
+  public Pipeline resolve(String name) {
+    String steps = settings.getOrDefault("pipeline." + name + ".steps", BUILT_IN.get(name));
+    if (steps == null) {
+      throw new PermanentFailure(
+          "unknown_pipeline", "unknown pipeline '" + name + "' (this worker knows " + String.join(", ", names()) + ")");
+    }
+    List<Step> out = new ArrayList<>();
+    for (String raw : steps.split(",")) {
+      String step = raw.trim();
+      if (step.isEmpty()) {
+        continue;
+      }
+      StepFactory factory = factories.get(step);
+      if (factory == null) {
+        throw new PermanentFailure("unknown_step", "pipeline '" + name + "' names unknown step '" + step + "'");
+      }
+      try {
+        out.add(factory.create(options(name, step)));
+      } catch (RuntimeException e) {
+        throw new PermanentFailure(
+            "bad_config", "pipeline '" + name + "' step '" + step + "' is misconfigured: " + e.getMessage(), e);
+      }
+    }
+    return new Pipeline(name, out);
+  }
+
+  private Map<String, String> options(String pipeline, String step) {
+    String prefix = "pipeline." + pipeline + "." + step + ".";
+    Map<String, String> options = new LinkedHashMap<>();
+    settings.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        options.put(k.substring(prefix.length()), v);
+      }
+    });
+    return options;
+  }
+}

@@ -1,0 +1,344 @@
+package dev.ingest.worker;
+
+import dev.ingest.core.Clock;
+import dev.ingest.core.IngestException;
+import dev.ingest.core.LeaseLostException;
+import dev.ingest.core.PermanentFailure;
+import dev.ingest.pipeline.JobStoppedException;
+import dev.ingest.pipeline.JobStoppedException.Reason;
+import dev.ingest.queue.Failure;
+import dev.ingest.queue.JobQueue;
+import dev.ingest.queue.Lease;
+import dev.ingest.queue.LeaseState;
+import dev.ingest.queue.WorkerInfo;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker daemon's core: claims due jobs while it has free slots, runs each on its own thread, keeps
+ * their leases alive, reclaims leases that other workers let expire, and on shutdown stops claiming, lets
+ * running jobs finish within the grace period and hands the rest back to the queue at once.
+ */
+public final class Worker {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final JobQueue queue;
+  private final JobRunner runner;
+  private final WorkerOptions options;
+  private final Clock clock;
+  private final String id;
+  private final Map<String, Execution> running = new ConcurrentHashMap<>();
+  private final Object wake = new Object();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ExecutorService executor;
+  private final ScheduledExecutorService heartbeats;
+  private volatile boolean stopping;
+  private volatile Instant lastHeartbeat;
+  private Thread poller;
+
+  public Worker(String id, JobQueue queue, JobRunner runner, WorkerOptions options, Clock clock) {
+    this.id = id;
+    this.queue = queue;
+    this.runner = runner;
+    this.options = options;
+    this.clock = clock;
+    this.executor = Executors.newFixedThreadPool(options.concurrency(), named("ingest-job"));
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("ingest-heartbeat"));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Registers the worker and starts claiming. Returns at once. */
+  public void start(String host, long pid) {
+    queue.registerWorker(
+        new WorkerInfo(
+            id, host, pid, String.join(",", options.queues()), options.concurrency(), options.heartbeat(),
+            clock.now(), clock.now()));
+    lastHeartbeat = clock.now();
+    long every = options.heartbeat().toMillis();
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    poller = new Thread(this::pollLoop, "ingest-poller");
+    poller.start();
+    log.info(
+        "worker {} started: concurrency {}, queues {}, lease {} ms, heartbeat {} ms",
+        id, options.concurrency(), options.queues().isEmpty() ? "all" : options.queues(),
+        options.leaseTtl().toMillis(), every);
+  }
+
+  /** Blocks until the worker has stopped (drained, or shut down). */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  // ---- claiming -----------------------------------------------------------------------------------
+
+  private void pollLoop() {
+    long idle = options.minPoll().toMillis();
+    while (!stopping) {
+      try {
+        int free = options.concurrency() - running.size();
+        if (free > 0) {
+          List<Lease> leases = queue.claim(id, options.queues(), free, options.leaseTtl());
+          for (Lease lease : leases) {
+            launch(lease);
+          }
+          if (!leases.isEmpty()) {
+            idle = options.minPoll().toMillis();
+            continue;
+          }
+          if (options.drain() && running.isEmpty() && queue.countDue(options.queues()) == 0) {
+            log.info("worker {}: nothing due, drained", id);
+            break;
+          }
+        }
+        waitForWake(idle);
+        idle = Math.min(idle * 2, options.maxPoll().toMillis());
+      } catch (Throwable t) {
+        // why: the loop must outlive any error; a dead database is waited out, not fatal.
+        log.error("worker {}: claim loop error: {}", id, t.getMessage(), t);
+        waitForWake(Math.max(1000, options.maxPoll().toMillis()));
+      }
+    }
+    if (options.drain() && !stopping) {
+      new Thread(() -> shutdown(options.shutdownGrace()), "ingest-drain").start();
+    }
+  }
+
+  private void waitForWake(long millis) {
+    synchronized (wake) {
+      try {
+        wake.wait(Math.max(1, millis));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopping = true;
+      }
+    }
+  }
+
+  private void wakeUp() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  private void launch(Lease lease) {
+    Execution execution = new Execution(lease);
+    running.put(lease.jobId(), execution);
+    executor.execute(() -> execute(execution));
+  }
+
+  // ---- running one job ----------------------------------------------------------------------------
+
+  private void execute(Execution execution) {
+    Lease lease = execution.lease();
+    execution.bind(Thread.currentThread());
+    MDC.put("jobId", lease.jobId());
+    MDC.put("workerId", id);
+    long started = System.nanoTime();
+    try {
+      log.info("running {} (pipeline {}, attempt {})", lease.jobId(), lease.job().pipeline(), lease.attempt());
+      String result = runner.run(lease, execution);
+      if (execution.stopReason() != null) {
+        onStopped(execution, execution.stopReason());
+      } else {
+        queue.complete(lease, result);
+        log.info("completed {} in {} ms", lease.jobId(), (System.nanoTime() - started) / 1_000_000);
+      }
+    } catch (JobStoppedException e) {
+      onStopped(execution, e.reason());
+    } catch (Throwable t) {
+      if (execution.stopReason() != null && isInterruption(t)) {
+        onStopped(execution, execution.stopReason());
+      } else {
+        onFailure(lease, t);
+      }
+    } finally {
+      execution.bind(null);
+      Thread.interrupted(); // why: a stale interrupt must not leak into the next job on this thread
+      running.remove(lease.jobId());
+      MDC.clear();
+      wakeUp();
+    }
+  }
+
+  private static boolean isInterruption(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InterruptedException || c instanceof ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void onStopped(Execution execution, Reason reason) {
+    Lease lease = execution.lease();
+    try {
+      switch (reason) {
+        case CANCELLED:
+          queue.markCancelled(lease);
+          log.info("cancelled {}", lease.jobId());
+          break;
+        case LEASE_LOST:
+          log.warn("stopped {}: its lease was lost to another worker", lease.jobId());
+          break;
+        case SHUTDOWN:
+          // handed back by shutdown(); nothing to write here
+          break;
+        default:
+          throw new IllegalStateException(reason.name());
+      }
+    } catch (LeaseLostException e) {
+      log.warn("{}: lease lost before the stop was recorded", lease.jobId());
+    } catch (RuntimeException e) {
+      log.error("{}: could not record the stop: {}", lease.jobId(), e.getMessage(), e);
+    }
+  }
+
+  private void onFailure(Lease lease, Throwable t) {
+    Failure failure;
+    if (t instanceof PermanentFailure) {
+      failure = Failure.permanent(((PermanentFailure) t).type(), t.getMessage());
+    } else if (t instanceof IngestException) {
+      IngestException e = (IngestException) t;
+      failure = new Failure(e.getMessage(), e.getClass().getSimpleName().replace("Exception", "").toLowerCase(), e.retryable());
+    } else {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      failure = Failure.retryable("internal", t.getClass().getSimpleName() + ": " + message);
+    }
+    try {
+      var next = queue.fail(lease, failure);
+      if (failure.retryable()) {
+        log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message(), t);
+      } else {
+        log.warn("{} failed permanently ({}): {}", lease.jobId(), failure.type(), failure.message());
+      }
+    } catch (LeaseLostException e) {
+      log.warn("{}: lease lost before the failure was recorded", lease.jobId());
+    } catch (RuntimeException e) {
+      log.error("{}: could not record the failure: {}", lease.jobId(), e.getMessage(), e);
+    }
+  }
+
+  // ---- leases -------------------------------------------------------------------------------------
+
+  private void heartbeat() {
+    try {
+      List<Execution> snapshot = new ArrayList<>(running.values());
+      Map<String, LeaseState> states = queue.heartbeat(id, options.leaseTtl());
+      lastHeartbeat = clock.now();
+      for (Execution e : snapshot) {
+        LeaseState state = states.get(e.lease().jobId());
+        if (state == null || state.attempt() != e.lease().attempt()) {
+          e.requestStop(Reason.LEASE_LOST);
+        } else if (state.cancelRequested()) {
+          e.requestStop(Reason.CANCELLED);
+        }
+      }
+      int reclaimed = queue.reclaimExpired();
+      if (reclaimed > 0) {
+        log.info("reclaimed {} job(s) whose lease expired", reclaimed);
+      }
+    } catch (Throwable t) {
+      log.warn("heartbeat failed: {}", t.getMessage());
+      if (Duration.between(lastHeartbeat, clock.now()).compareTo(options.leaseTtl()) > 0) {
+        // why: past the TTL other workers may already run these jobs; stop ours rather than race them.
+        running.values().forEach(e -> e.requestStop(Reason.LEASE_LOST));
+      }
+    }
+  }
+
+  // ---- stopping -----------------------------------------------------------------------------------
+
+  /**
+   * Stops claiming, waits up to {@code grace} for running jobs, then hands the unfinished ones back to the
+   * queue and interrupts them. Safe to call more than once.
+   */
+  public synchronized void shutdown(Duration grace) {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    stopping = true;
+    wakeUp();
+    try {
+      if (poller != null && Thread.currentThread() != poller) {
+        poller.join(5000);
+      }
+      executor.shutdown();
+      if (!running.isEmpty()) {
+        log.info("waiting up to {} ms for {} running job(s)", grace.toMillis(), running.size());
+      }
+      if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        handBack();
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      handBack();
+      executor.shutdownNow();
+    } finally {
+      heartbeats.shutdownNow();
+      try {
+        queue.unregisterWorker(id);
+      } catch (RuntimeException e) {
+        log.warn("could not unregister worker {}: {}", id, e.getMessage());
+      }
+      log.info("worker {} stopped", id);
+      stopped.countDown();
+    }
+  }
+
+  /** Cuts a shutdown's grace period short: hands every running job back now. */
+  public void handBackNow() {
+    stopping = true;
+    wakeUp();
+    handBack();
+    executor.shutdownNow();
+  }
+
+  private void handBack() {
+    for (Execution e : running.values()) {
+      e.interrupt(Reason.SHUTDOWN);
+      try {
+        queue.release(e.lease());
+        log.info("handed {} back to the queue", e.lease().jobId());
+      } catch (LeaseLostException ex) {
+        // it finished (or was reclaimed) in the meantime
+      } catch (RuntimeException ex) {
+        log.error("could not hand {} back: {}", e.lease().jobId(), ex.getMessage());
+      }
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

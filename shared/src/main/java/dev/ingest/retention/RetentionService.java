@@ -1,0 +1,93 @@
+package dev.ingest.retention;
+
+import dev.ingest.blob.BlobKeys;
+import dev.ingest.blob.BlobStore;
+import dev.ingest.blob.PendingUpload;
+import dev.ingest.core.Clock;
+import dev.ingest.core.FileRef;
+import dev.ingest.files.FileCatalog;
+import dev.ingest.queue.JobQueue;
+import dev.ingest.upload.UploadSession;
+import dev.ingest.upload.UploadSessions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention: removes finished jobs older than a cutoff with their results, stored files no job refers to
+ * any more, and upload sessions (with their multipart uploads) abandoned before the cutoff.
+ */
+public final class RetentionService {
+  private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
+  private static final int BATCH = 500;
+  /** Result objects a job may have written; see the pipeline's store step. */
+  public static final List<String> RESULT_NAMES = List.of("text.txt", "chunks.jsonl");
+
+  private final JobQueue queue;
+  private final FileCatalog files;
+  private final UploadSessions sessions;
+  private final BlobStore store;
+  private final Clock clock;
+
+  public RetentionService(JobQueue queue, FileCatalog files, UploadSessions sessions, BlobStore store, Clock clock) {
+    this.queue = queue;
+    this.files = files;
+    this.sessions = sessions;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** What a cleanup removed, or would remove on a dry run. */
+  public record Report(int jobs, int files, int uploads) {}
+
+  public Report cleanup(Duration olderThan, boolean dryRun) {
+    Instant cutoff = clock.now().minus(olderThan);
+    int jobs = 0;
+    if (dryRun) {
+      jobs = queue.finishedBefore(cutoff, Integer.MAX_VALUE).size();
+    } else {
+      List<String> batch;
+      while (!(batch = queue.finishedBefore(cutoff, BATCH)).isEmpty()) {
+        for (String id : batch) {
+          for (String name : RESULT_NAMES) {
+            store.delete(BlobKeys.result(id, name));
+          }
+        }
+        int deleted = queue.deleteFinished(batch);
+        jobs += deleted;
+        if (deleted == 0) {
+          break;
+        }
+      }
+    }
+    List<FileRef> orphans = files.unreferencedBefore(cutoff);
+    if (!dryRun) {
+      for (FileRef f : orphans) {
+        files.delete(f.id());
+        store.delete(f.blobKey());
+      }
+    }
+    List<UploadSession> stale = sessions.startedBefore(cutoff);
+    Set<String> known = stale.stream().map(UploadSession::uploadId).collect(Collectors.toSet());
+    List<PendingUpload> strays =
+        store.listPendingUploads().stream()
+            .filter(u -> u.initiated().isBefore(cutoff) && !known.contains(u.uploadId()))
+            .toList();
+    if (!dryRun) {
+      for (UploadSession s : stale) {
+        store.abortMultipart(s.blobKey(), s.uploadId());
+        sessions.delete(s.id());
+      }
+      for (PendingUpload u : strays) {
+        store.abortMultipart(u.key(), u.uploadId());
+      }
+    }
+    Report report = new Report(jobs, orphans.size(), stale.size() + strays.size());
+    log.info("cleanup{} older than {}: {}", dryRun ? " (dry run)" : "", olderThan, report);
+    return report;
+  }
+}
