@@ -16,13 +16,19 @@ public final class BuiltInSteps {
     return List.of(
         factory("detect", o -> new DetectStep()),
         factory("extract", o -> new ExtractStep()),
-        factory(
-            "chunk",
-            o -> new ChunkStep(
-                Integer.parseInt(o.getOrDefault("size", String.valueOf(Chunker.DEFAULT_SIZE))),
-                Integer.parseInt(o.getOrDefault("overlap", String.valueOf(Chunker.DEFAULT_OVERLAP))))),
+        factory("chunk", BuiltInSteps::chunk),
         factory("store", o -> new StoreStep()),
         factory("delay", o -> new DelayStep(Durations.parse(o.getOrDefault("duration", "1s")))));
+  }
+
+  private static Step chunk(Map<String, String> options) {
+    int size = Integer.parseInt(options.getOrDefault("size", String.valueOf(Chunker.DEFAULT_SIZE)));
+    // why: the default overlap follows a configured size, so "size=300" alone is a valid setting.
+    int overlap =
+        options.containsKey("overlap")
+            ? Integer.parseInt(options.get("overlap"))
+            : Math.min(Chunker.DEFAULT_OVERLAP, size * 15 / 100);
+    return new ChunkStep(size, overlap);
   }
 
   private static StepFactory factory(String name, Function<Map<String, String>, Step> create) {

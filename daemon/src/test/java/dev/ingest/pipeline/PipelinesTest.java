@@ -1,0 +1,54 @@
+package dev.ingest.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingest.core.PermanentFailure;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelinesTest {
+  @Test
+  void autoAndNoopAreBuiltIn() {
+    Pipelines p = new Pipelines(Map.of());
+    assertEquals(List.of("detect", "extract", "chunk", "store"), names(p.resolve("auto")));
+    assertTrue(p.resolve("noop").steps().isEmpty());
+  }
+
+  @Test
+  void namedPipelinesComeFromConfigurationWithStepOptions() {
+    Pipelines p =
+        new Pipelines(
+            Map.of(
+                "pipeline.docs.steps", "extract, upper, chunk,store",
+                "pipeline.docs.chunk.size", "300",
+                "pipeline.docs.upper.marker", ">"));
+    assertEquals(List.of("extract", "upper", "chunk", "store"), names(p.resolve("docs")));
+    assertTrue(p.names().contains("docs"));
+  }
+
+  @Test
+  void customStepsAreDiscoveredThroughServiceLoader() {
+    assertTrue(new Pipelines(Map.of()).stepNames().containsAll(List.of("upper", "explode")));
+  }
+
+  @Test
+  void unknownPipelinesAndStepsFailPermanently() {
+    Pipelines p = new Pipelines(Map.of("pipeline.bad.steps", "extract,nosuchstep"));
+    assertEquals("unknown_pipeline", assertThrows(PermanentFailure.class, () -> p.resolve("ghost")).type());
+    assertEquals("unknown_step", assertThrows(PermanentFailure.class, () -> p.resolve("bad")).type());
+  }
+
+  @Test
+  void badStepOptionsAreReportedAsConfigurationErrors() {
+    Pipelines p = new Pipelines(Map.of("pipeline.x.steps", "chunk", "pipeline.x.chunk.size", "lots"));
+    PermanentFailure f = assertThrows(PermanentFailure.class, () -> p.resolve("x"));
+    assertEquals("bad_config", f.type());
+  }
+
+  private static List<String> names(Pipeline p) {
+    return p.steps().stream().map(Step::name).toList();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.ingest.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingest.blob.local.LocalBlobStore;
+import dev.ingest.core.Clock;
+import dev.ingest.core.Ids;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobStatus;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.extract.TikaContentTypeDetector;
+import dev.ingest.files.sql.SqlFileCatalog;
+import dev.ingest.pipeline.Pipelines;
+import dev.ingest.queue.JobFilter;
+import dev.ingest.queue.sql.Database;
+import dev.ingest.queue.sql.SqlJobQueue;
+import dev.ingest.testing.TestFiles;
+import dev.ingest.upload.UploadListener;
+import dev.ingest.upload.UploadRequest;
+import dev.ingest.upload.UploadService;
+import dev.ingest.upload.sql.SqlUploadSessions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerTest {
+  @TempDir Path dir;
+  private Database db;
+  private SqlJobQueue queue;
+  private LocalBlobStore store;
+  private final List<Worker> workers = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    db = Database.open("sqlite:" + dir.resolve("ingest.db"), 8);
+    queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.backoff(Duration.ofMillis(50), 2.0).withJitter(0));
+    store = new LocalBlobStore(dir.resolve("blobs"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.forEach(w -> w.shutdown(Duration.ZERO));
+    db.close();
+  }
+
+  private Worker start(WorkerOptions options, Map<String, String> pipelineSettings) {
+    Pipelines pipelines = new Pipelines(pipelineSettings);
+    Worker worker =
+        new Worker(Ids.worker(), queue, new PipelineRunner(pipelines, queue, store, Clock.SYSTEM), options, Clock.SYSTEM);
+    workers.add(worker);
+    worker.start("test-host", 1);
+    return worker;
+  }
+
+  private static WorkerOptions fast(int concurrency) {
+    return WorkerOptions.defaults().withConcurrency(concurrency).withLease(Duration.ofSeconds(3), Duration.ofMillis(300));
+  }
+
+  private Job upload(Path file, String pipeline) {
+    UploadService uploads =
+        new UploadService(store, new SqlFileCatalog(db), new SqlUploadSessions(db), queue, new TikaContentTypeDetector(), Clock.SYSTEM);
+    return uploads.upload(file, UploadRequest.defaults().withPipeline(pipeline), UploadListener.NONE).job();
+  }
+
+  private Job enqueue(String pipeline) {
+    return queue.enqueue(NewJob.builder(pipeline).build()).job();
+  }
+
+  private JobStatus statusOf(Job job) {
+    return queue.get(job.id()).status();
+  }
+
+  @Test
+  void autoPipelineTurnsAPdfIntoStoredTextAndChunks() throws Exception {
+    Path pdf = TestFiles.pdf(dir.resolve("doc.pdf"), TestFiles.prose(20), TestFiles.prose(20));
+    Job job = upload(pdf, "auto");
+    start(fast(2), Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(job) == JobStatus.COMPLETED);
+    Job done = queue.get(job.id());
+    assertTrue(done.resultJson().contains("\"pages\":2"), done.resultJson());
+    assertTrue(done.resultJson().contains("\"type\":\"application/pdf\""));
+    String text =
+        new String(dev.ingest.pipeline.Results.text(done, store).orElseThrow().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(text.replaceAll("\\s+", " ").contains("Sentence number 17 talks about ingestion"), text);
+    String chunks =
+        new String(dev.ingest.pipeline.Results.chunks(done, store).orElseThrow().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(chunks.lines().count() > 1);
+    assertTrue(chunks.contains("\"page\":2"));
+    assertEquals(100, done.progress().percent());
+  }
+
+  @Test
+  void configuredPipelineRunsACustomStepFromTheClassPath() throws Exception {
+    Path txt = java.nio.file.Files.writeString(dir.resolve("t.txt"), "quiet words");
+    Job job = upload(txt, "loud");
+    start(fast(1), Map.of("pipeline.loud.steps", "extract,upper,chunk,store", "pipeline.loud.upper.marker", "!"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(job) == JobStatus.COMPLETED);
+    String text =
+        new String(dev.ingest.pipeline.Results.text(queue.get(job.id()), store).orElseThrow().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals("!QUIET WORDS", text);
+  }
+
+  @Test
+  void everyJobRunsExactlyOnceAcrossConcurrentWorkers() {
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      jobs.add(NewJob.builder("noop").build());
+    }
+    queue.enqueueAll(jobs);
+    start(fast(4), Map.of());
+    start(fast(4), Map.of());
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> queue.list(new JobFilter(JobStatus.COMPLETED, null, 1000)).size() == 300);
+    assertTrue(queue.list(new JobFilter(JobStatus.COMPLETED, null, 1000)).stream().allMatch(j -> j.attempts() == 1));
+  }
+
+  @Test
+  void aFailingStepIsRetriedThenFailsAndTheWorkerCarriesOn() {
+    Job bad = queue.enqueue(NewJob.builder("boom").maxAttempts(2).build()).job();
+    start(fast(1), Map.of("pipeline.boom.steps", "explode"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(bad) == JobStatus.FAILED);
+    Job failed = queue.get(bad.id());
+    assertEquals(2, failed.attempts());
+    assertTrue(failed.error().message().contains("boom from the explode step"));
+    assertEquals(2, queue.errors(bad.id()).size());
+    Job next = enqueue("noop");
+    await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(next) == JobStatus.COMPLETED);
+  }
+
+  @Test
+  void corruptInputFailsAtOnceWithoutRetries() throws Exception {
+    Path bad = java.nio.file.Files.write(dir.resolve("broken.pdf"), "%PDF-1.4 nope".getBytes());
+    Job job = upload(bad, "auto");
+    start(fast(1), Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(job) == JobStatus.FAILED);
+    Job failed = queue.get(job.id());
+    assertEquals(1, failed.attempts());
+    assertEquals("corrupt_input", failed.error().type());
+    assertTrue(failed.error().message().startsWith("broken.pdf:"));
+  }
+
+  @Test
+  void runningJobStopsWhenCancelledAndReportsProgressMeanwhile() {
+    Job job = enqueue("slow");
+    start(fast(1), Map.of("pipeline.slow.steps", "delay", "pipeline.slow.delay.duration", "60s"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.get(job.id()).progress().stage() != null);
+    assertEquals("delay", queue.get(job.id()).progress().stage());
+    queue.cancel(job.id());
+    await().atMost(Duration.ofSeconds(5)).until(() -> statusOf(job) == JobStatus.CANCELLED);
+  }
+
+  @Test
+  void shutdownLetsAShortJobFinishWithinTheGrace() {
+    Job job = enqueue("short");
+    Worker w = start(fast(1), Map.of("pipeline.short.steps", "delay", "pipeline.short.delay.duration", "1s"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(job) == JobStatus.RUNNING);
+    w.shutdown(Duration.ofSeconds(20));
+    assertEquals(JobStatus.COMPLETED, statusOf(job));
+  }
+
+  @Test
+  void shutdownHandsALongJobBackAtOnceWhenTheGraceRunsOut() {
+    Job job = enqueue("long");
+    Job waiting = enqueue("long");
+    Worker w = start(fast(1), Map.of("pipeline.long.steps", "delay", "pipeline.long.delay.duration", "60s"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(job) == JobStatus.RUNNING);
+    w.shutdown(Duration.ofMillis(500));
+    Job back = queue.get(job.id());
+    assertEquals(JobStatus.QUEUED, back.status());
+    assertEquals(0, back.attempts(), "a hand-back does not spend an attempt");
+    assertNull(back.leaseOwner());
+    assertEquals(JobStatus.QUEUED, statusOf(waiting), "no new claims after shutdown began");
+    assertTrue(queue.stats().liveWorkers().isEmpty(), "the worker unregistered");
+  }
+
+  @Test
+  void drainingWorkerStopsByItselfWhenNothingIsDue() throws Exception {
+    Job a = enqueue("noop");
+    Job b = enqueue("noop");
+    Worker w = start(fast(2).withDrain(true), Map.of());
+    assertTrue(w.awaitStopped(Duration.ofSeconds(20)));
+    assertEquals(JobStatus.COMPLETED, statusOf(a));
+    assertEquals(JobStatus.COMPLETED, statusOf(b));
+  }
+
+  @Test
+  void jobsOfAnotherQueueAreLeftAlone() throws Exception {
+    Job mine = queue.enqueue(NewJob.builder("noop").queue("mine").build()).job();
+    Job theirs = queue.enqueue(NewJob.builder("noop").queue("theirs").build()).job();
+    Worker w = start(fast(1).withQueues(List.of("mine")).withDrain(true), Map.of());
+    assertTrue(w.awaitStopped(Duration.ofSeconds(20)));
+    assertEquals(JobStatus.COMPLETED, statusOf(mine));
+    assertEquals(JobStatus.QUEUED, statusOf(theirs));
+  }
+}
