@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "cleanup",
     description = "Remove finished jobs and their results, files no job uses, and abandoned uploads.",
     footer = {"", "Examples:", "  ingest cleanup --older-than 7d --dry-run", "  ingest cleanup --older-than 30d"})

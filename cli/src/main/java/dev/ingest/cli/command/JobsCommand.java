@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "jobs",
     description = "Inspect and steer jobs.",
     subcommands = {JobsCommand.ListJobs.class, JobsCommand.Retry.class, JobsCommand.Cancel.class})
@@ -31,6 +32,7 @@ public final class JobsCommand implements Runnable {
   }
 
   @Command(
+      mixinStandardHelpOptions = true,
       name = "list",
       description = "List jobs, newest first.",
       footer = {"", "Examples:", "  ingest jobs list --status failed", "  ingest jobs list --queue mail --limit 10 --json"})
@@ -63,7 +65,7 @@ public final class JobsCommand implements Runnable {
     }
   }
 
-  @Command(name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
+  @Command(mixinStandardHelpOptions = true, name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
   public static final class Retry implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -80,7 +82,7 @@ public final class JobsCommand implements Runnable {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
+  @Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
   public static final class Cancel implements Callable<Integer> {
     @Spec CommandSpec spec;
 

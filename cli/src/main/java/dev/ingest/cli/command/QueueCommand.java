@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "queue", description = "Look at the queue as a whole.", subcommands = QueueCommand.Stats.class)
+@Command(mixinStandardHelpOptions = true, name = "queue", description = "Look at the queue as a whole.", subcommands = QueueCommand.Stats.class)
 public final class QueueCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -28,6 +28,7 @@ public final class QueueCommand implements Runnable {
   }
 
   @Command(
+      mixinStandardHelpOptions = true,
       name = "stats",
       description = "Counts by state and queue, the oldest due job's age, and live workers.",
       footer = {"", "Example:", "  ingest queue stats --json"})

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "result",
     description = "Print a completed job's output: its extracted text, or its chunks as JSON lines with --json.",
     footer = {"", "Examples:", "  ingest result job_01jc… > report.txt", "  ingest result job_01jc… --json | jq .text"})

@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "status",
     description = "Show jobs' state, progress, attempts, error and result.",
     footer = {"", "Examples:", "  ingest status job_01jc… --follow", "  ingest status job_a job_b --json"})

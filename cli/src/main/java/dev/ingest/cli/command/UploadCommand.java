@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "upload",
     description = "Store files (directories recursively) and enqueue one processing job per file.",
     footer = {

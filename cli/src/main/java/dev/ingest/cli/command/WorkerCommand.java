@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "worker",
     description = {
       "Run the worker daemon: lease jobs and run their pipelines.",

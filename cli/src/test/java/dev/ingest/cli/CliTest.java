@@ -1,0 +1,299 @@
+package dev.ingest.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ingest.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> JOB_FIELDS =
+      Set.of(
+          "id", "queue", "pipeline", "status", "priority", "attempts", "maxAttempts", "dedupeKey", "progress", "file",
+          "result", "error", "createdAt", "startedAt", "finishedAt");
+  private static final Set<String> UPLOAD_FIELDS =
+      Set.of("jobId", "path", "fileId", "sha256", "size", "status", "deduplicated");
+
+  @TempDir Path dir;
+  private Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(dir.resolve("home"));
+  }
+
+  private static JsonNode json(String line) throws Exception {
+    return JSON.readTree(line);
+  }
+
+  private static Set<String> fields(JsonNode node) {
+    Set<String> names = new TreeSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private String uploadJson(Path file, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("upload", file.toString(), "--json"));
+    args.addAll(List.of(extra));
+    Cli.Result r = cli.run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    return json(r.firstLine()).get("jobId").asText();
+  }
+
+  private static void assertOneLineError(Cli.Result r, int code, String fragment) {
+    assertEquals(code, r.code(), "stdout: " + r.out() + " stderr: " + r.err());
+    assertTrue(r.err().startsWith("ingest: ") || r.err().contains("\ningest: ") || r.err().contains(fragment), r.err());
+    assertTrue(r.err().contains(fragment), r.err());
+    assertFalse(r.err().contains("\tat "), "stack trace without --verbose: " + r.err());
+  }
+
+  @Test
+  void uploadPrintsOneJsonLinePerFileWithTheContractFields() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.txt"), "alpha");
+    Path b = Files.writeString(dir.resolve("b.md"), "# beta");
+    Cli.Result r = cli.run("upload", a.toString(), b.toString(), "--json", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(2, lines.size());
+    JsonNode first = json(lines.get(0));
+    assertTrue(fields(first).containsAll(UPLOAD_FIELDS), fields(first).toString());
+    assertEquals("queued", first.get("status").asText());
+    assertEquals(5, first.get("size").asLong());
+    assertFalse(first.get("deduplicated").asBoolean());
+    assertTrue(first.get("jobId").asText().startsWith("job_"));
+    assertTrue(first.get("fileId").asText().startsWith("file_"));
+    assertEquals(64, first.get("sha256").asText().length());
+  }
+
+  @Test
+  void uploadOfADirectoryTakesEveryFileInIt() throws Exception {
+    Path docs = Files.createDirectories(dir.resolve("docs/sub"));
+    Files.writeString(docs.resolve("one.txt"), "1");
+    Files.writeString(docs.resolve("two.txt"), "22");
+    Files.writeString(dir.resolve("docs/three.txt"), "333");
+    Files.writeString(dir.resolve("docs/.hidden"), "secret");
+    Cli.Result r = cli.run("upload", dir.resolve("docs").toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(3, r.out().lines().count());
+  }
+
+  @Test
+  void textUploadLineNamesJobStatusAndFile() throws Exception {
+    Path a = Files.writeString(dir.resolve("notes.txt"), "some notes");
+    Cli.Result r = cli.run("upload", a.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().matches("job_\\w+ +queued +.*notes\\.txt +10 B\\n"), r.out());
+  }
+
+  @Test
+  void missingFileIsExit2WithOneLineAndNothingEnqueued() {
+    Cli.Result r = cli.run("upload", dir.resolve("nope.pdf").toString());
+    assertOneLineError(r, ExitCodes.USAGE, "no such file");
+    assertEquals("", cli.run("jobs", "list").out());
+  }
+
+  @Test
+  void badFlagsAndValuesAreUsageErrors() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.txt"), "a");
+    assertEquals(ExitCodes.USAGE, cli.run("upload", a.toString(), "--bogus").code());
+    assertOneLineError(cli.run("upload", a.toString(), "--priority", "whenever"), ExitCodes.USAGE, "invalid priority");
+    assertOneLineError(cli.run("upload", a.toString(), "--part-size", "1MiB"), ExitCodes.USAGE, "part size");
+    assertOneLineError(cli.run("jobs", "list", "--status", "sleeping"), ExitCodes.USAGE, "unknown status");
+    assertOneLineError(cli.run("cleanup", "--older-than", "soon"), ExitCodes.USAGE, "invalid duration");
+    assertEquals(ExitCodes.USAGE, cli.run("status").code());
+  }
+
+  @Test
+  void unknownJobIsExit3() {
+    assertOneLineError(cli.run("status", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job job_doesnotexist");
+    assertOneLineError(cli.run("result", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job");
+    assertOneLineError(cli.run("jobs", "cancel", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job");
+  }
+
+  @Test
+  void statusJsonCarriesEveryContractField() throws Exception {
+    String id = uploadJson(Files.writeString(dir.resolve("s.txt"), "status me"), "--meta", "team=ops", "--priority", "high");
+    Cli.Result r = cli.run("status", id, "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode job = json(r.firstLine());
+    assertTrue(fields(job).containsAll(JOB_FIELDS), fields(job).toString());
+    assertEquals(Set.of("percent", "stage", "message"), fields(job.get("progress")));
+    assertEquals(Set.of("id", "name", "size", "sha256", "mimeType"), fields(job.get("file")));
+    assertEquals("text/plain", job.get("file").get("mimeType").asText());
+    assertEquals(10, job.get("priority").asInt());
+    assertEquals("ops", job.get("meta").get("team").asText());
+    assertEquals(3, job.get("maxAttempts").asInt());
+  }
+
+  @Test
+  void uploadWaitProcessesTheFileAndResultPrintsItsText() throws Exception {
+    Path pdf = TestFiles.pdf(dir.resolve("report.pdf"), "Quarterly numbers went up.", "Costs went down.");
+    Cli.Result r = cli.run("upload", pdf.toString(), "--wait", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode line = json(r.firstLine());
+    assertEquals("completed", line.get("status").asText());
+    String id = line.get("jobId").asText();
+
+    Cli.Result text = cli.run("result", id);
+    assertEquals(0, text.code(), text.err());
+    assertTrue(text.out().contains("Quarterly numbers went up."));
+    assertTrue(text.out().contains("Costs went down."));
+
+    Cli.Result chunks = cli.run("result", id, "--json");
+    assertEquals(0, chunks.code());
+    JsonNode chunk = json(chunks.firstLine());
+    assertEquals(0, chunk.get("seq").asInt());
+    assertEquals(1, chunk.get("page").asInt());
+
+    JsonNode status = json(cli.run("status", id, "--json").firstLine());
+    assertEquals(2, status.get("result").get("pages").asInt());
+    assertEquals("application/pdf", status.get("result").get("type").asText());
+  }
+
+  @Test
+  void identicalUploadReturnsTheExistingJobUnlessForced() throws Exception {
+    Path a = Files.writeString(dir.resolve("same.txt"), "same content");
+    Path b = Files.writeString(dir.resolve("copy.txt"), "same content");
+    String first = uploadJson(a);
+    Cli.Result again = cli.run("upload", b.toString(), "--json");
+    JsonNode line = json(again.firstLine());
+    assertEquals(first, line.get("jobId").asText());
+    assertTrue(line.get("deduplicated").asBoolean());
+    Cli.Result forced = cli.run("upload", b.toString(), "--json", "--force");
+    assertFalse(json(forced.firstLine()).get("jobId").asText().equals(first));
+  }
+
+  @Test
+  void waitingOnACorruptFileExits1AndKeepsTheReason() throws Exception {
+    Path bad = Files.write(dir.resolve("broken.pdf"), "%PDF-1.5 garbage".getBytes());
+    Cli.Result r = cli.run("upload", bad.toString(), "--wait");
+    assertEquals(ExitCodes.JOB_FAILED, r.code(), r.err());
+    assertTrue(r.out().contains("failed"), r.out());
+    assertTrue(r.out().contains("broken.pdf: not a readable PDF"), r.out());
+    String id = r.out().substring(0, r.out().indexOf(' '));
+    Cli.Result result = cli.run("result", id);
+    assertEquals(ExitCodes.JOB_FAILED, result.code());
+    assertTrue(result.err().contains("failed"));
+  }
+
+  @Test
+  void resultOfAJobThatHasNotRunIsNotFound() throws Exception {
+    String id = uploadJson(Files.writeString(dir.resolve("later.txt"), "later"));
+    assertOneLineError(cli.run("result", id), ExitCodes.NOT_FOUND, "no result yet");
+  }
+
+  @Test
+  void jobsCanBeListedCancelledAndRetried() throws Exception {
+    String id = uploadJson(Files.writeString(dir.resolve("c.txt"), "cancel me"));
+    Cli.Result listed = cli.run("jobs", "list", "--status", "queued", "--json");
+    assertEquals(id, json(listed.firstLine()).get("id").asText());
+
+    Cli.Result cancelled = cli.run("jobs", "cancel", id);
+    assertEquals(0, cancelled.code(), cancelled.err());
+    assertTrue(cancelled.out().contains("cancelled"));
+    assertOneLineError(cli.run("jobs", "cancel", id), ExitCodes.USAGE, "is cancelled and cannot become cancelled");
+
+    Cli.Result retried = cli.run("jobs", "retry", id);
+    assertEquals(0, retried.code(), retried.err());
+    assertTrue(retried.out().contains("queued"));
+    assertEquals("", cli.run("jobs", "list", "--status", "cancelled").out());
+  }
+
+  @Test
+  void workerDrainProcessesWhatIsDueAndExits0() throws Exception {
+    String id = uploadJson(Files.writeString(dir.resolve("w.txt"), "worker input"));
+    Cli.Result worker = cli.run("worker", "--drain", "--concurrency", "2");
+    assertEquals(0, worker.code(), worker.err());
+    assertEquals("completed", json(cli.run("status", id, "--json").firstLine()).get("status").asText());
+    Cli.Result follow = cli.run("status", id, "--follow");
+    assertEquals(0, follow.code());
+    assertTrue(follow.out().contains("completed"));
+  }
+
+  @Test
+  void queueStatsCountsJobsByQueueAndState() throws Exception {
+    uploadJson(Files.writeString(dir.resolve("q1.txt"), "one"), "--queue", "mail");
+    uploadJson(Files.writeString(dir.resolve("q2.txt"), "two"), "--queue", "mail");
+    Cli.Result r = cli.run("queue", "stats", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode stats = json(r.firstLine());
+    assertEquals(2, stats.get("queues").get("mail").get("queued").asInt());
+    assertTrue(cli.run("queue", "stats").out().contains("mail:  queued 2"));
+  }
+
+  @Test
+  void unreachableDatabaseIsExit4() {
+    Cli.Result r = cli.run("--db", "postgresql://ingest:secret@127.0.0.1:1/ingest", "jobs", "list");
+    assertOneLineError(r, ExitCodes.UNAVAILABLE, "unavailable");
+    assertFalse(r.err().contains("secret"), "password leaked: " + r.err());
+  }
+
+  @Test
+  void unusableSqlitePathIsExit4() throws Exception {
+    Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
+    Cli.Result r = cli.run("status", "job_x", "--db", "sqlite:" + blocker.resolve("ingest.db"));
+    assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.err());
+  }
+
+  @Test
+  void optionsWorkBeforeOrAfterTheSubcommand() throws Exception {
+    Path other = dir.resolve("elsewhere.db");
+    Path a = Files.writeString(dir.resolve("a.txt"), "a");
+    assertEquals(0, cli.run("--db", "sqlite:" + other, "upload", a.toString()).code());
+    assertEquals(1, cli.run("jobs", "list", "--db", "sqlite:" + other).out().lines().count());
+    assertEquals(0, cli.run("jobs", "list").out().lines().count(), "the default database is untouched");
+  }
+
+  @Test
+  void configFileSuppliesDefaultsAndFlagsBeatEnvironmentBeatFile() throws Exception {
+    Path fileDb = dir.resolve("from-file.db");
+    Path envDb = dir.resolve("from-env.db");
+    Path config = Files.writeString(dir.resolve("ingest.properties"), "db=sqlite:" + fileDb + "\n");
+    Path a = Files.writeString(dir.resolve("a.txt"), "a");
+    assertEquals(0, cli.run("--config", config.toString(), "upload", a.toString()).code());
+    assertTrue(Files.exists(fileDb));
+    cli.env("INGEST_DB", "sqlite:" + envDb);
+    assertEquals(0, cli.run("--config", config.toString(), "upload", a.toString()).code());
+    assertTrue(Files.exists(envDb));
+    assertOneLineError(cli.run("--config", dir.resolve("missing.properties").toString(), "jobs", "list"), ExitCodes.USAGE, "does not exist");
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() {
+    Cli.Result r = cli.run("--verbose", "upload", dir.resolve("nope.txt").toString());
+    assertEquals(ExitCodes.USAGE, r.code());
+    assertTrue(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void cleanupDryRunCountsWithoutRemoving() throws Exception {
+    uploadJson(Files.writeString(dir.resolve("old.txt"), "old"));
+    assertEquals(0, cli.run("worker", "--drain").code());
+    Cli.Result dry = cli.run("cleanup", "--older-than", "0s", "--dry-run");
+    assertEquals(0, dry.code(), dry.err());
+    assertTrue(dry.out().startsWith("would remove 1 job(s)"), dry.out());
+    Cli.Result real = cli.run("cleanup", "--older-than", "0s");
+    assertTrue(real.out().startsWith("removed 1 job(s), 1 file(s)"), real.out());
+    assertEquals("", cli.run("jobs", "list").out());
+  }
+
+  @Test
+  void versionAndHelpWork() {
+    assertEquals(0, cli.run("--version").code());
+    Cli.Result help = cli.run("upload", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("Examples:"));
+  }
+}
