@@ -32,7 +32,8 @@ final class ExecutionContext implements StepContext {
   private final JobQueue queue;
   private final BlobStore store;
   private final Clock clock;
-  private final Path workDir;
+  private final String workDirPrefix;
+  private Path workDir;
   private final Document document = new Document();
   private final int stepCount;
   private int stepIndex;
@@ -41,12 +42,13 @@ final class ExecutionContext implements StepContext {
   private Instant lastWrite = Instant.EPOCH;
   private Path localFile;
 
-  ExecutionContext(Execution execution, JobQueue queue, BlobStore store, Clock clock, Path workDir, int stepCount) {
+  ExecutionContext(
+      Execution execution, JobQueue queue, BlobStore store, Clock clock, String workDirPrefix, int stepCount) {
     this.execution = execution;
     this.queue = queue;
     this.store = store;
     this.clock = clock;
-    this.workDir = workDir;
+    this.workDirPrefix = workDirPrefix;
     this.stepCount = Math.max(1, stepCount);
   }
 
@@ -68,7 +70,18 @@ final class ExecutionContext implements StepContext {
 
   @Override
   public Path workDir() {
+    if (workDir == null) {
+      try {
+        workDir = Files.createTempDirectory(workDirPrefix);
+      } catch (IOException e) {
+        throw new dev.ingest.core.UnavailableException("cannot create a scratch folder: " + e.getMessage(), e);
+      }
+    }
     return workDir;
+  }
+
+  java.util.Optional<Path> workDirIfCreated() {
+    return java.util.Optional.ofNullable(workDir);
   }
 
   @Override
@@ -121,7 +134,7 @@ final class ExecutionContext implements StepContext {
     if (file == null) {
       throw new PermanentFailure("no_file", "job " + job().id() + " has no file to work on");
     }
-    Path target = workDir.resolve("input");
+    Path target = workDir().resolve("input");
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");

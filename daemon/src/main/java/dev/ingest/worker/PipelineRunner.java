@@ -33,9 +33,9 @@ public final class PipelineRunner implements JobRunner {
   @Override
   public String run(Lease lease, Execution execution) throws Exception {
     Pipeline pipeline = pipelines.resolve(lease.job().pipeline());
-    Path workDir = Files.createTempDirectory("ingest-" + lease.jobId() + "-");
+    ExecutionContext ctx =
+        new ExecutionContext(execution, queue, store, clock, "ingest-" + lease.jobId() + "-", pipeline.steps().size());
     try {
-      ExecutionContext ctx = new ExecutionContext(execution, queue, store, clock, workDir, pipeline.steps().size());
       int index = 0;
       for (Step step : pipeline.steps()) {
         ctx.stopIfAsked();
@@ -45,7 +45,7 @@ public final class PipelineRunner implements JobRunner {
       ctx.stopIfAsked();
       return JSON.writeValueAsString(ctx.document().result());
     } finally {
-      deleteTree(workDir);
+      ctx.workDirIfCreated().ifPresent(PipelineRunner::deleteTree);
     }
   }
 

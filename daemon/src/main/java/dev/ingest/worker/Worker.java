@@ -46,6 +46,7 @@ public final class Worker {
   private final ExecutorService executor;
   private final ScheduledExecutorService heartbeats;
   private volatile boolean stopping;
+  private boolean wakeRequested; // guarded by wake
   private volatile Instant lastHeartbeat;
   private Thread poller;
 
@@ -113,9 +114,12 @@ public final class Worker {
             log.info("worker {}: nothing due, drained", id);
             break;
           }
+          waitForWake(idle);
+          // why: back off only while the queue is empty; a full worker waits for a slot, not for work.
+          idle = Math.min(idle * 2, options.maxPoll().toMillis());
+        } else {
+          waitForWake(options.maxPoll().toMillis());
         }
-        waitForWake(idle);
-        idle = Math.min(idle * 2, options.maxPoll().toMillis());
       } catch (Throwable t) {
         // why: the loop must outlive any error; a dead database is waited out, not fatal.
         log.error("worker {}: claim loop error: {}", id, t.getMessage(), t);
@@ -130,7 +134,10 @@ public final class Worker {
   private void waitForWake(long millis) {
     synchronized (wake) {
       try {
-        wake.wait(Math.max(1, millis));
+        if (!wakeRequested) {
+          wake.wait(Math.max(1, millis));
+        }
+        wakeRequested = false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopping = true;
@@ -140,6 +147,7 @@ public final class Worker {
 
   private void wakeUp() {
     synchronized (wake) {
+      wakeRequested = true;
       wake.notifyAll();
     }
   }

@@ -113,7 +113,14 @@ final class PartTransfer {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + path + ": " + e.getMessage(), e);
     } finally {
-      senders.shutdownNow();
+      // why: parts already in flight are let finish, so a resumed upload need not send them again.
+      senders.shutdown();
+      try {
+        senders.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        senders.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
     return new Result(HexFormat.of().formatHex(sha.digest()), List.of(parts), sent[0]);
   }

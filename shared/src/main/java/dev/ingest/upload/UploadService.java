@@ -146,12 +146,9 @@ public final class UploadService {
   private Optional<Stored> resume(Path path, String name, UploadSession session, UploadListener listener) {
     java.util.Map<Integer, dev.ingest.blob.UploadedPart> done = new java.util.HashMap<>();
     try {
-      java.util.Map<Integer, String> recorded = new java.util.HashMap<>();
-      sessions.parts(session.id()).forEach(p -> recorded.put(p.number(), p.checksum()));
+      // why: the store is the authority on what it holds; each part is re-checked against the file's bytes.
       for (var part : store.listParts(session.blobKey(), session.uploadId())) {
-        if (part.checksum() == null || part.checksum().equals(recorded.get(part.number()))) {
-          done.put(part.number(), part);
-        }
+        done.put(part.number(), part);
       }
     } catch (NotFoundException e) {
       if (store.stat(session.blobKey()).map(b -> b.size() == session.size()).orElse(false)) {

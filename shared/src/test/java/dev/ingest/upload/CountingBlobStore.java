@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real store with a fault switch in front: counts parts sent and fails the parts it is told to. */
+/** A real store with a fault switch in front: counts parts stored and fails the parts it is told to. */
 public final class CountingBlobStore implements BlobStore {
   private final BlobStore delegate;
   public final AtomicInteger partsSent = new AtomicInteger();
@@ -33,8 +33,9 @@ public final class CountingBlobStore implements BlobStore {
     if (failingParts.contains(partNumber)) {
       throw new UnavailableException("injected failure on part " + partNumber, null);
     }
+    UploadedPart part = delegate.uploadPart(key, uploadId, partNumber, data, length, checksum);
     partsSent.incrementAndGet();
-    return delegate.uploadPart(key, uploadId, partNumber, data, length, checksum);
+    return part;
   }
 
   @Override

@@ -1,0 +1,149 @@
+package dev.ingest.cli.bench;
+
+import dev.ingest.core.Clock;
+import dev.ingest.core.Ids;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.queue.sql.Database;
+import dev.ingest.queue.sql.SqlJobQueue;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue benchmark behind {@code scripts/bench-queue}: bulk enqueue rate, processing rate of K worker
+ * processes of this jar on no-op jobs, and pickup latency of single jobs on an idle worker. Prints one JSON
+ * line at the end. Jobs go to a queue of their own, so a shared database is not disturbed.
+ */
+public final class QueueBench {
+  private QueueBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = parse(args);
+    int jobs = Integer.parseInt(opts.getOrDefault("jobs", "20000"));
+    int workers = Integer.parseInt(opts.getOrDefault("workers", "3"));
+    int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "4"));
+    int samples = Integer.parseInt(opts.getOrDefault("samples", "200"));
+    Path home = Files.createTempDirectory("ingest-bench-");
+    String db = opts.getOrDefault("db", "sqlite:" + home.resolve("bench.db"));
+    String queue = "bench_" + Ids.generate("", System.currentTimeMillis()).substring(10, 20);
+    String jar = new File(QueueBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+
+    try (Database database = Database.open(db, 4)) {
+      SqlJobQueue q = new SqlJobQueue(database, Clock.SYSTEM, RetryPolicy.DEFAULT);
+      String backend = database.dialect().name();
+
+      long t0 = System.nanoTime();
+      List<NewJob> batch = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        batch.add(NewJob.builder("noop").queue(queue).build());
+        if (batch.size() == 1000) {
+          q.enqueueAll(batch);
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        q.enqueueAll(batch);
+      }
+      double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+      log("enqueued %d jobs in %.2f s", jobs, enqueueSeconds);
+
+      List<Process> procs = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        procs.add(worker(jar, db, home, queue, concurrency, i));
+      }
+      while (count(database, queue, "completed") < jobs) {
+        Thread.sleep(50);
+        for (Process p : procs) {
+          if (!p.isAlive()) {
+            throw new IllegalStateException("a worker died; see " + home);
+          }
+        }
+      }
+      long[] span =
+          database.withHandle(
+              h -> h.createQuery("SELECT MIN(started_at) AS a, MAX(finished_at) AS b FROM jobs WHERE queue = :q")
+                  .bind("q", queue)
+                  .map((rs, ctx) -> new long[] {rs.getLong("a"), rs.getLong("b")})
+                  .one());
+      double processSeconds = Math.max(1, span[1] - span[0]) / 1000.0;
+      log("%d workers x %d completed %d jobs in %.2f s", workers, concurrency, jobs, processSeconds);
+      for (int i = 1; i < procs.size(); i++) {
+        procs.get(i).destroy();
+      }
+
+      long[] latencies = new long[samples];
+      for (int i = 0; i < samples; i++) {
+        Thread.sleep(20 + (i * 7) % 30); // idle gaps of 20-50 ms, as single jobs arrive
+        String id = q.enqueue(NewJob.builder("noop").queue(queue).build()).job().id();
+        long[] times;
+        do {
+          Thread.sleep(1);
+          times =
+              database.withHandle(
+                  h -> h.createQuery("SELECT created_at, started_at FROM jobs WHERE id = :id")
+                      .bind("id", id)
+                      .map((rs, ctx) -> new long[] {rs.getLong("created_at"), rs.getLong("started_at")})
+                      .one());
+        } while (times[1] == 0);
+        latencies[i] = times[1] - times[0];
+      }
+      Arrays.sort(latencies);
+      for (Process p : procs) {
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "{\"backend\":\"%s\",\"jobs\":%d,\"workers\":%d,\"concurrency\":%d,\"enqueue_jobs_per_s\":%.0f,"
+              + "\"process_jobs_per_s\":%.0f,\"latency_ms\":{\"p50\":%d,\"p95\":%d,\"p99\":%d}}%n",
+          backend, jobs, workers, concurrency, jobs / enqueueSeconds, jobs / processSeconds,
+          pct(latencies, 50), pct(latencies, 95), pct(latencies, 99));
+    }
+  }
+
+  private static Process worker(String jar, String db, Path home, String queue, int concurrency, int n) throws Exception {
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar, "worker", "--db", db,
+            "--store", "file:" + home.resolve("blobs"), "--queue", queue, "--concurrency", String.valueOf(concurrency));
+    return new ProcessBuilder(cmd)
+        .redirectOutput(home.resolve("worker-" + n + ".out").toFile())
+        .redirectError(home.resolve("worker-" + n + ".err").toFile())
+        .start();
+  }
+
+  private static long count(Database db, String queue, String status) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE queue = :q AND status = :s")
+            .bind("q", queue)
+            .bind("s", status)
+            .mapTo(Long.class)
+            .one());
+  }
+
+  private static long pct(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, format + "%n", args);
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("usage: bench-queue [--db URL] [--jobs N] [--workers K] [--concurrency C] [--samples S]");
+      }
+      out.put(args[i].substring(2), args[++i]);
+    }
+    return out;
+  }
+}
