@@ -37,6 +37,7 @@ public final class Worker {
 
   private final JobQueue queue;
   private final JobRunner runner;
+  private final dev.ingest.queue.Wakeups wakeups;
   private final WorkerOptions options;
   private final Clock clock;
   private final String id;
@@ -51,6 +52,12 @@ public final class Worker {
   private Thread poller;
 
   public Worker(String id, JobQueue queue, JobRunner runner, WorkerOptions options, Clock clock) {
+    this(id, queue, runner, options, clock, dev.ingest.queue.Wakeups.NONE);
+  }
+
+  public Worker(
+      String id, JobQueue queue, JobRunner runner, WorkerOptions options, Clock clock, dev.ingest.queue.Wakeups wakeups) {
+    this.wakeups = wakeups;
     this.id = id;
     this.queue = queue;
     this.runner = runner;
@@ -75,6 +82,12 @@ public final class Worker {
     heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     poller = new Thread(this::pollLoop, "ingest-poller");
     poller.start();
+    wakeups.start(
+        queueName -> {
+          if (queueName == null || options.queues().isEmpty() || options.queues().contains(queueName)) {
+            wakeUp();
+          }
+        });
     log.info(
         "worker {} started: concurrency {}, queues {}, lease {} ms, heartbeat {} ms",
         id, options.concurrency(), options.queues().isEmpty() ? "all" : options.queues(),
@@ -309,6 +322,7 @@ public final class Worker {
       executor.shutdownNow();
     } finally {
       heartbeats.shutdownNow();
+      wakeups.close();
       try {
         queue.unregisterWorker(id);
       } catch (RuntimeException e) {

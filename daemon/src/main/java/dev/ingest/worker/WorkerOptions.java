@@ -52,6 +52,10 @@ public record WorkerOptions(
     return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, grace, drain, minPoll, maxPoll);
   }
 
+  public WorkerOptions withMaxPoll(Duration maxPoll) {
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+  }
+
   public WorkerOptions withQueues(List<String> queues) {
     return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
   }

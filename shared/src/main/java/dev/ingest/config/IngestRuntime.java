@@ -38,7 +38,28 @@ public final class IngestRuntime implements AutoCloseable {
   /** Opens the database (migrating its schema); the blob store opens on first use. */
   public static IngestRuntime open(IngestConfig config, int poolSize) {
     String url = config.get(IngestConfig.DB).orElseThrow();
-    return new IngestRuntime(config, Clock.SYSTEM, Database.open(url, poolSize));
+    Database database = Database.open(url, poolSize);
+    try {
+      return new IngestRuntime(config, database.clock(localClock()), database);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /**
+   * This host's clock. The system property {@code ingest.test.clock-skew} (a duration, may start with '-')
+   * shifts it, so tests can run a worker whose clock is wrong.
+   */
+  static Clock localClock() {
+    String skew = System.getProperty("ingest.test.clock-skew");
+    if (skew == null || skew.isBlank()) {
+      return Clock.SYSTEM;
+    }
+    boolean negative = skew.startsWith("-");
+    java.time.Duration d = Durations.parse(negative ? skew.substring(1) : skew);
+    java.time.Duration shift = negative ? d.negated() : d;
+    return () -> java.time.Instant.now().plus(shift);
   }
 
   static RetryPolicy retryPolicy(IngestConfig config) {

@@ -56,6 +56,11 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--drain", description = "Exit 0 once nothing is due.")
   boolean drain;
 
+  @Option(
+      names = "--no-listen",
+      description = "PostgreSQL: poll instead of LISTEN/NOTIFY (for poolers in transaction mode; config worker.listen=false).")
+  boolean noListen;
+
   @Override
   public Integer call() throws Exception {
     IngestCommand root = IngestCommand.of(spec);
@@ -63,7 +68,8 @@ public final class WorkerCommand implements Callable<Integer> {
     IngestConfig config = root.config(Map.of());
     WorkerOptions options = options(config);
     try (IngestRuntime runtime = root.openRuntime(Map.of(), options.concurrency() + 2)) {
-      Worker worker = WorkerFactory.create(runtime, options);
+      boolean listen = !noListen && Boolean.parseBoolean(config.get("worker.listen", "true"));
+      Worker worker = WorkerFactory.create(runtime, options, listen);
       AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
       Signals.onTermination(
           code -> {

@@ -201,8 +201,28 @@ public final class Database implements AutoCloseable {
     return message.lines().findFirst().orElse(message);
   }
 
-  Handle openHandle() {
-    return jdbi.open();
+  /** Push notification of new jobs for a worker (a no-op source on engines that cannot push). */
+  public dev.ingest.queue.Wakeups wakeups() {
+    return dialect.wakeups(
+        () -> {
+          try {
+            if (dataSource.getJdbcUrl() != null) {
+              return java.sql.DriverManager.getConnection(
+                  dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+            }
+            return dataSource.getDataSource().getConnection();
+          } catch (SQLException e) {
+            throw new UnavailableException("database " + description + " is unavailable: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  /** The server's clock when the engine has one every host must share; otherwise {@code local}. */
+  public dev.ingest.core.Clock clock(dev.ingest.core.Clock local) {
+    return dialect
+        .serverTimeQuery()
+        .<dev.ingest.core.Clock>map(q -> new DatabaseClock(local, () -> withHandle(h -> h.createQuery(q).mapTo(Long.class).one())))
+        .orElse(local);
   }
 
   @Override

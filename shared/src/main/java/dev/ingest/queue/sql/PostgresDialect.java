@@ -31,4 +31,25 @@ public final class PostgresDialect implements SqlDialect {
   public boolean isBusy(SQLException e) {
     return "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
   }
+
+  @Override
+  public java.util.Optional<String> serverTimeQuery() {
+    return java.util.Optional.of("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint");
+  }
+
+  @Override
+  public void notifyJobs(Handle handle, java.util.Collection<String> queues) {
+    for (String queue : queues) {
+      handle.createQuery("SELECT pg_notify(:channel, :queue)::text")
+          .bind("channel", PostgresListener.CHANNEL)
+          .bind("queue", queue)
+          .mapTo(String.class)
+          .one();
+    }
+  }
+
+  @Override
+  public dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect) {
+    return new PostgresListener(connect);
+  }
 }

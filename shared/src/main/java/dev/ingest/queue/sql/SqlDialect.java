@@ -20,4 +20,13 @@ public interface SqlDialect {
 
   /** Whether the error means another process holds the database and the busy wait ran out. */
   boolean isBusy(SQLException e);
+
+  /** A query for the server's clock in epoch milliseconds, when all hosts must share one clock. */
+  java.util.Optional<String> serverTimeQuery();
+
+  /** Tells listening workers, within the current transaction, that these queues received due jobs. */
+  void notifyJobs(Handle handle, java.util.Collection<String> queues);
+
+  /** Push notification of new jobs, over connections {@code connect} opens outside the pool. */
+  dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect);
 }

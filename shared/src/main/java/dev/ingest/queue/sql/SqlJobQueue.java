@@ -126,6 +126,7 @@ public final class SqlJobQueue implements JobQueue {
     }
     if (!fresh.isEmpty()) {
       batch.execute();
+      db.dialect().notifyJobs(h, fresh.stream().map(Job::queue).collect(java.util.stream.Collectors.toSet()));
     }
     return results;
   }
@@ -366,6 +367,10 @@ public final class SqlJobQueue implements JobQueue {
                 .bindMap(fenceArgs(lease))
                 .execute());
     requireFenced(rows, lease);
+    db.withHandle(h -> {
+      db.dialect().notifyJobs(h, List.of(lease.job().queue()));
+      return null;
+    });
   }
 
   @Override
@@ -507,6 +512,10 @@ public final class SqlJobQueue implements JobQueue {
     if (rows != 1) {
       throw new IllegalTransitionException(jobId, get(jobId).status(), JobStatus.QUEUED);
     }
+    db.withHandle(h -> {
+      db.dialect().notifyJobs(h, List.of(job.queue()));
+      return null;
+    });
     return get(jobId);
   }
 

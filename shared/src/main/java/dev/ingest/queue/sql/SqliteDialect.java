@@ -35,4 +35,19 @@ public final class SqliteDialect implements SqlDialect {
     String message = String.valueOf(e.getMessage());
     return message.contains("SQLITE_BUSY") || message.contains("database is locked");
   }
+
+  @Override
+  public java.util.Optional<String> serverTimeQuery() {
+    return java.util.Optional.empty(); // one host, one clock
+  }
+
+  @Override
+  public void notifyJobs(Handle handle, java.util.Collection<String> queues) {
+    // why: SQLite cannot push; workers poll adaptively.
+  }
+
+  @Override
+  public dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect) {
+    return dev.ingest.queue.Wakeups.NONE;
+  }
 }
