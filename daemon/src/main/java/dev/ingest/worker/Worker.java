@@ -38,6 +38,7 @@ public final class Worker {
   private final JobQueue queue;
   private final JobRunner runner;
   private final dev.ingest.queue.Wakeups wakeups;
+  private final CompletionWriter completions;
   private final WorkerOptions options;
   private final Clock clock;
   private final String id;
@@ -58,6 +59,7 @@ public final class Worker {
   public Worker(
       String id, JobQueue queue, JobRunner runner, WorkerOptions options, Clock clock, dev.ingest.queue.Wakeups wakeups) {
     this.wakeups = wakeups;
+    this.completions = new CompletionWriter(queue);
     this.id = id;
     this.queue = queue;
     this.runner = runner;
@@ -78,6 +80,7 @@ public final class Worker {
             id, host, pid, String.join(",", options.queues()), options.concurrency(), options.heartbeat(),
             clock.now(), clock.now()));
     lastHeartbeat = clock.now();
+    completions.start();
     long every = options.heartbeat().toMillis();
     heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     poller = new Thread(this::pollLoop, "ingest-poller");
@@ -113,7 +116,8 @@ public final class Worker {
     long idle = options.minPoll().toMillis();
     while (!stopping) {
       try {
-        int free = options.concurrency() - running.size();
+        // why: claiming a few more than the threads can run keeps them busy between claims.
+        int free = options.concurrency() + options.prefetch() - running.size();
         if (free > 0) {
           List<Lease> leases = queue.claim(id, options.queues(), free, options.leaseTtl());
           for (Lease lease : leases) {
@@ -178,15 +182,22 @@ public final class Worker {
     execution.bind(Thread.currentThread());
     MDC.put("jobId", lease.jobId());
     MDC.put("workerId", id);
-    long started = System.nanoTime();
     try {
-      log.info("running {} (pipeline {}, attempt {})", lease.jobId(), lease.job().pipeline(), lease.attempt());
+      if (stopping) {
+        // why: claimed ahead but not started before shutdown began; it goes straight back.
+        try {
+          queue.release(lease);
+        } catch (LeaseLostException e) {
+          // already handed back by shutdown
+        }
+        return;
+      }
+      log.debug("running {} (pipeline {}, attempt {})", lease.jobId(), lease.job().pipeline(), lease.attempt());
       String result = runner.run(lease, execution);
       if (execution.stopReason() != null) {
         onStopped(execution, execution.stopReason());
       } else {
-        queue.complete(lease, result);
-        log.info("completed {} in {} ms", lease.jobId(), (System.nanoTime() - started) / 1_000_000);
+        completions.submit(new dev.ingest.queue.Completion(lease, result));
       }
     } catch (JobStoppedException e) {
       onStopped(execution, e.reason());
@@ -321,6 +332,7 @@ public final class Worker {
       handBack();
       executor.shutdownNow();
     } finally {
+      completions.drainAndStop(30_000);
       heartbeats.shutdownNow();
       wakeups.close();
       try {

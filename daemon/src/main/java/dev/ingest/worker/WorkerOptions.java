@@ -12,18 +12,22 @@ public record WorkerOptions(
     Duration shutdownGrace,
     boolean drain,
     Duration minPoll,
-    Duration maxPoll) {
+    Duration maxPoll,
+    int prefetch) {
 
   public static final int DEFAULT_CONCURRENCY = 4;
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_POLL = Duration.ofMillis(5);
-  public static final Duration DEFAULT_MAX_POLL = Duration.ofMillis(200);
+  public static final Duration DEFAULT_MAX_POLL = Duration.ofMillis(50);
 
   public WorkerOptions {
     queues = List.copyOf(queues);
     if (concurrency < 1) {
       throw new dev.ingest.core.InvalidInputException("--concurrency must be at least 1");
+    }
+    if (prefetch < 0) {
+      throw new dev.ingest.core.InvalidInputException("--prefetch must not be negative");
     }
     if (heartbeat.compareTo(leaseTtl) >= 0) {
       throw new dev.ingest.core.InvalidInputException("--heartbeat must be shorter than --lease-ttl");
@@ -33,30 +37,35 @@ public record WorkerOptions(
   public static WorkerOptions defaults() {
     return new WorkerOptions(
         DEFAULT_CONCURRENCY, List.of(), DEFAULT_LEASE_TTL, DEFAULT_LEASE_TTL.dividedBy(3), DEFAULT_SHUTDOWN_GRACE,
-        false, DEFAULT_MIN_POLL, DEFAULT_MAX_POLL);
+        false, DEFAULT_MIN_POLL, DEFAULT_MAX_POLL, DEFAULT_CONCURRENCY);
   }
 
+  /** N threads, and as many jobs claimed ahead. */
   public WorkerOptions withConcurrency(int n) {
-    return new WorkerOptions(n, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+    return new WorkerOptions(n, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, n);
+  }
+
+  public WorkerOptions withPrefetch(int prefetch) {
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withDrain(boolean drain) {
-    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withLease(Duration ttl, Duration heartbeat) {
-    return new WorkerOptions(concurrency, queues, ttl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+    return new WorkerOptions(concurrency, queues, ttl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withShutdownGrace(Duration grace) {
-    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, grace, drain, minPoll, maxPoll);
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, grace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withMaxPoll(Duration maxPoll) {
-    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withQueues(List<String> queues) {
-    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll);
+    return new WorkerOptions(concurrency, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 }

@@ -51,6 +51,12 @@ public interface JobQueue {
 
   void complete(Lease lease, String resultJson);
 
+  /**
+   * Completes many attempts in one transaction; returns the ids of those whose lease was lost (their
+   * outcome is not recorded).
+   */
+  java.util.Set<String> completeAll(List<Completion> completions);
+
   /** Ends the attempt with an error: back off and retry when allowed, otherwise fail. Returns the new state. */
   JobStatus fail(Lease lease, Failure failure);
 

@@ -30,6 +30,7 @@ public final class QueueBench {
     int workers = Integer.parseInt(opts.getOrDefault("workers", "3"));
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "4"));
     int samples = Integer.parseInt(opts.getOrDefault("samples", "200"));
+    String prefetch = opts.getOrDefault("prefetch", String.valueOf(concurrency));
     Path home = Files.createTempDirectory("ingest-bench-");
     String db = opts.getOrDefault("db", "sqlite:" + home.resolve("bench.db"));
     String queue = "bench_" + Ids.generate("", System.currentTimeMillis()).substring(10, 20);
@@ -56,7 +57,7 @@ public final class QueueBench {
 
       List<Process> procs = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
-        procs.add(worker(jar, db, home, queue, concurrency, i));
+        procs.add(worker(jar, db, home, queue, concurrency, prefetch, i));
       }
       while (count(database, queue, "completed") < jobs) {
         Thread.sleep(50);
@@ -108,11 +109,13 @@ public final class QueueBench {
     }
   }
 
-  private static Process worker(String jar, String db, Path home, String queue, int concurrency, int n) throws Exception {
+  private static Process worker(String jar, String db, Path home, String queue, int concurrency, String prefetch, int n)
+      throws Exception {
     List<String> cmd =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar, "worker", "--db", db,
-            "--store", "file:" + home.resolve("blobs"), "--queue", queue, "--concurrency", String.valueOf(concurrency));
+            "--store", "file:" + home.resolve("blobs"), "--queue", queue, "--concurrency", String.valueOf(concurrency),
+            "--prefetch", prefetch);
     return new ProcessBuilder(cmd)
         .redirectOutput(home.resolve("worker-" + n + ".out").toFile())
         .redirectError(home.resolve("worker-" + n + ".err").toFile())
@@ -140,7 +143,7 @@ public final class QueueBench {
     Map<String, String> out = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: bench-queue [--db URL] [--jobs N] [--workers K] [--concurrency C] [--samples S]");
+        throw new IllegalArgumentException("usage: bench-queue [--db URL] [--jobs N] [--workers K] [--concurrency C] [--prefetch P] [--samples S]");
       }
       out.put(args[i].substring(2), args[++i]);
     }

@@ -53,6 +53,12 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--shutdown-grace", paramLabel = "D", description = "Time running jobs get to finish on shutdown (default 30s).")
   String shutdownGrace;
 
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      description = "Jobs claimed ahead of free threads (default: the concurrency; config worker.prefetch).")
+  Integer prefetch;
+
   @Option(names = "--drain", description = "Exit 0 once nothing is due.")
   boolean drain;
 
@@ -98,6 +104,7 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     return new WorkerOptions(
         n, q, ttl, beat, grace, drain, WorkerOptions.DEFAULT_MIN_POLL,
-        config.getDuration("worker.poll-max", WorkerOptions.DEFAULT_MAX_POLL));
+        config.getDuration("worker.poll-max", WorkerOptions.DEFAULT_MAX_POLL),
+        prefetch != null ? prefetch : config.getInt("worker.prefetch", n));
   }
 }

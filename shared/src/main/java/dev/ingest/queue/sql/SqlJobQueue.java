@@ -290,18 +290,37 @@ public final class SqlJobQueue implements JobQueue {
 
   @Override
   public void complete(Lease lease, String resultJson) {
+    if (!completeAll(List.of(new dev.ingest.queue.Completion(lease, resultJson))).isEmpty()) {
+      throw new LeaseLostException(lease.jobId(), lease.attempt());
+    }
+  }
+
+  @Override
+  public java.util.Set<String> completeAll(List<dev.ingest.queue.Completion> completions) {
+    if (completions.isEmpty()) {
+      return java.util.Set.of();
+    }
     long now = now();
-    int rows =
-        db.withHandle(
-            h -> h.createUpdate(
-                    "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, updated_at = :now, "
-                        + "progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
-                        + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence())
-                .bind("result", resultJson)
-                .bind("now", now)
-                .bindMap(fenceArgs(lease))
-                .execute());
-    requireFenced(rows, lease);
+    int[] rows =
+        db.inTransaction(
+            h -> {
+              PreparedBatch batch =
+                  h.prepareBatch(
+                      "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, "
+                          + "updated_at = :now, progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
+                          + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence());
+              for (dev.ingest.queue.Completion c : completions) {
+                batch.bind("result", c.resultJson()).bind("now", now).bindMap(fenceArgs(c.lease())).add();
+              }
+              return batch.execute();
+            });
+    java.util.Set<String> lost = new java.util.HashSet<>();
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] != 1) {
+        lost.add(completions.get(i).lease().jobId());
+      }
+    }
+    return lost;
   }
 
   @Override
