@@ -108,6 +108,8 @@ public final class Database implements AutoCloseable {
       safe = "postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath();
     }
     hikari.setDriverClassName("org.postgresql.Driver");
+    // why: turns a batch of INSERTs into multi-row INSERTs, several times faster for bulk enqueue.
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
     return new Database(start(hikari, safe), new PostgresDialect(), safe);
   }
 
