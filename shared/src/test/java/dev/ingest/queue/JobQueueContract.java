@@ -424,6 +424,53 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void heartbeatsAndBatchCompletionsOfOneWorkerNeverDeadlock() throws Exception {
+    List<NewJob> jobs = new ArrayList<>(Collections.nCopies(400, NewJob.builder("p").build()));
+    queue.enqueueAll(jobs);
+    List<Lease> leases = new ArrayList<>(queue.claim("w", List.of(), 400, TTL));
+    Collections.reverse(leases); // completions arrive in any order
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> beats =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 40; i++) {
+                  queue.heartbeat("w", TTL);
+                }
+              });
+      Future<?> completions =
+          pool.submit(
+              () -> {
+                for (int from = 0; from < leases.size(); from += 50) {
+                  List<Completion> batch = new ArrayList<>();
+                  for (Lease l : leases.subList(from, from + 50)) {
+                    batch.add(new Completion(l, "{}"));
+                  }
+                  assertTrue(queue.completeAll(batch).isEmpty());
+                }
+              });
+      beats.get();
+      completions.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(400, queue.list(new JobFilter(JobStatus.COMPLETED, null, 1000)).size());
+  }
+
+  @Test
+  void batchCompletionReportsTheLeasesThatWereLost() {
+    enqueue("p");
+    enqueue("p");
+    List<Lease> leases = queue.claim("w", List.of(), 2, TTL);
+    queue.release(leases.get(1));
+    assertEquals(
+        Set.of(leases.get(1).jobId()),
+        queue.completeAll(List.of(new Completion(leases.get(0), "{}"), new Completion(leases.get(1), "{}"))));
+    assertEquals(JobStatus.COMPLETED, queue.get(leases.get(0).jobId()).status());
+    assertEquals(JobStatus.QUEUED, queue.get(leases.get(1).jobId()).status());
+  }
+
+  @Test
   void bulkEnqueueStoresEveryJob() {
     List<NewJob> jobs = new ArrayList<>(Collections.nCopies(1000, NewJob.builder("noop").build()));
     assertEquals(1000, queue.enqueueAll(jobs).stream().map(r -> r.job().id()).distinct().count());

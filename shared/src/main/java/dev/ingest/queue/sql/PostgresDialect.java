@@ -18,6 +18,11 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String orderedRowLocking() {
+    return "FOR UPDATE";
+  }
+
+  @Override
   public void lockForMigration(Handle handle) {
     handle.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK_KEY);
   }

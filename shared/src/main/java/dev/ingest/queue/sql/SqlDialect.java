@@ -12,6 +12,12 @@ public interface SqlDialect {
   /** Appended to the claim sub-select: row locks that let concurrent claimers pass each other. */
   String claimLocking();
 
+  /**
+   * Appended to a sub-select ordered by id: locks its rows in that order, so that statements updating
+   * many rows of one worker never deadlock with each other.
+   */
+  String orderedRowLocking();
+
   /** Serialises schema migrations between processes, for the current transaction. */
   void lockForMigration(Handle handle);
 

@@ -258,8 +258,9 @@ public final class SqlJobQueue implements JobQueue {
               .execute();
           Map<String, LeaseState> states = new TreeMap<>();
           h.createQuery(
-                  "UPDATE jobs SET lease_expires_at = :expires, updated_at = :now "
-                      + "WHERE lease_owner = :owner AND status = 'running' RETURNING id, attempts, cancel_requested")
+                  "UPDATE jobs SET lease_expires_at = :expires, updated_at = :now WHERE id IN ("
+                      + "SELECT id FROM jobs WHERE lease_owner = :owner AND status = 'running' ORDER BY id "
+                      + db.dialect().orderedRowLocking() + ") RETURNING id, attempts, cancel_requested")
               .bind("expires", now + ttl.toMillis())
               .bind("now", now)
               .bind("owner", owner)
@@ -309,18 +310,26 @@ public final class SqlJobQueue implements JobQueue {
                       "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, "
                           + "updated_at = :now, progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
                           + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence());
-              for (dev.ingest.queue.Completion c : completions) {
+              // why: rows are locked in id order by every multi-row write, so none can deadlock another.
+              for (dev.ingest.queue.Completion c : sortedById(completions)) {
                 batch.bind("result", c.resultJson()).bind("now", now).bindMap(fenceArgs(c.lease())).add();
               }
               return batch.execute();
             });
+    List<dev.ingest.queue.Completion> ordered = sortedById(completions);
     java.util.Set<String> lost = new java.util.HashSet<>();
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] != 1) {
-        lost.add(completions.get(i).lease().jobId());
+        lost.add(ordered.get(i).lease().jobId());
       }
     }
     return lost;
+  }
+
+  private static List<dev.ingest.queue.Completion> sortedById(List<dev.ingest.queue.Completion> completions) {
+    return completions.stream()
+        .sorted(Comparator.comparing((dev.ingest.queue.Completion c) -> c.lease().jobId()))
+        .toList();
   }
 
   @Override
@@ -400,7 +409,7 @@ public final class SqlJobQueue implements JobQueue {
           List<Map<String, Object>> expired =
               h.createQuery(
                       "SELECT id, attempts, lease_owner FROM jobs WHERE status = 'running' "
-                          + "AND lease_expires_at < :now ORDER BY lease_expires_at LIMIT 500")
+                          + "AND lease_expires_at < :now ORDER BY id LIMIT 500")
                   .bind("now", now)
                   .mapToMap()
                   .list();

@@ -20,6 +20,11 @@ public final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public String orderedRowLocking() {
+    return "";
+  }
+
+  @Override
   public void lockForMigration(Handle handle) {
     // why: the IMMEDIATE transaction already holds the database's only write lock.
   }
