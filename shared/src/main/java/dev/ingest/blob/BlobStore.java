@@ -20,7 +20,10 @@ public interface BlobStore extends AutoCloseable {
    */
   UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum);
 
-  /** The parts the store holds for an upload; {@link dev.ingest.core.NotFoundException} when it has none. */
+  /**
+   * The parts the store holds for an upload (all pages); {@link dev.ingest.core.NotFoundException} when the
+   * upload is unknown, completed or aborted. A part's checksum is null where the store does not report it.
+   */
   List<UploadedPart> listParts(String key, String uploadId);
 
   /** Assembles the parts in order into the object {@code key}, atomically. */

@@ -2,6 +2,8 @@ package dev.ingest.config;
 
 import dev.ingest.blob.BlobStore;
 import dev.ingest.blob.local.LocalBlobStore;
+import dev.ingest.blob.s3.S3BlobStore;
+import dev.ingest.blob.s3.S3Location;
 import dev.ingest.core.Clock;
 import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.RetryPolicy;
@@ -97,7 +99,7 @@ public final class IngestRuntime implements AutoCloseable {
 
   public synchronized BlobStore store() {
     if (store == null) {
-      store = openStore(config.get(IngestConfig.STORE).orElseThrow());
+      store = openStore(config);
     }
     return store;
   }
@@ -106,12 +108,19 @@ public final class IngestRuntime implements AutoCloseable {
     return new UploadService(store(), files, sessions, queue, detector, clock);
   }
 
-  static BlobStore openStore(String url) {
+  static BlobStore openStore(IngestConfig config) {
+    String url = config.get(IngestConfig.STORE).orElseThrow();
     if (url.startsWith("file:")) {
       return new LocalBlobStore(Path.of(url.substring("file:".length())));
     }
     if (url.startsWith("s3://")) {
-      throw new InvalidInputException("S3 stores are not supported by this version of ingest yet: " + url);
+      S3Location location =
+          S3Location.parse(
+              url,
+              config.get("s3.endpoint").orElse(null),
+              config.get("s3.region").orElse(null),
+              Boolean.parseBoolean(config.get("s3.path-style", "false")));
+      return S3BlobStore.open(location, config.getInt("s3.max-connections", 32));
     }
     throw new InvalidInputException("unsupported store '" + url + "' (expected file:DIR or s3://bucket/prefix)");
   }

@@ -146,9 +146,19 @@ public final class UploadService {
   private Optional<Stored> resume(Path path, String name, UploadSession session, UploadListener listener) {
     java.util.Map<Integer, dev.ingest.blob.UploadedPart> done = new java.util.HashMap<>();
     try {
-      // why: the store is the authority on what it holds; each part is re-checked against the file's bytes.
+      // why: the store is the authority on what it holds; each part is re-checked against the file's bytes,
+      // by the checksum the store reports or, where it reports none, the one recorded for the same ETag.
+      java.util.Map<Integer, dev.ingest.blob.UploadedPart> recorded = new java.util.HashMap<>();
+      sessions.parts(session.id()).forEach(p -> recorded.put(p.number(), p));
       for (var part : store.listParts(session.blobKey(), session.uploadId())) {
-        done.put(part.number(), part);
+        if (part.checksum() != null) {
+          done.put(part.number(), part);
+        } else {
+          var mine = recorded.get(part.number());
+          if (mine != null && mine.etag().equals(part.etag())) {
+            done.put(part.number(), new dev.ingest.blob.UploadedPart(part.number(), part.etag(), mine.checksum(), mine.size()));
+          }
+        }
       }
     } catch (NotFoundException e) {
       if (store.stat(session.blobKey()).map(b -> b.size() == session.size()).orElse(false)) {

@@ -96,7 +96,8 @@ public abstract class BlobStoreContract {
     List<UploadedPart> listed = store.listParts("objects/resume", id);
     assertEquals(List.of(1, 2), listed.stream().map(UploadedPart::number).toList());
     assertEquals(first.etag(), listed.get(0).etag());
-    assertEquals(second.checksum(), listed.get(1).checksum());
+    assertTrue(listed.get(1).checksum() == null || listed.get(1).checksum().equals(second.checksum()));
+    assertEquals(second.etag(), listed.get(1).etag());
     assertEquals(PART, listed.get(0).size());
   }
 

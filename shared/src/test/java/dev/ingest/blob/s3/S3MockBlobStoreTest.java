@@ -1,0 +1,63 @@
+package dev.ingest.blob.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ingest.blob.BlobStore;
+import dev.ingest.blob.BlobStoreContract;
+import dev.ingest.blob.Checksums;
+import dev.ingest.core.NotFoundException;
+import dev.ingest.testing.S3Servers;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The blob store contract against Adobe S3Mock, which pages ListParts and forgets aborted uploads. */
+class S3MockBlobStoreTest extends BlobStoreContract {
+  private static S3Servers.Server server;
+  private static S3StoreFixture fixture;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3Servers.s3mock(Files.createTempDirectory("s3mock-test"), S3StoreFixture.BUCKET);
+    fixture = new S3StoreFixture(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @Override
+  protected BlobStore createStore() {
+    return fixture.freshStore();
+  }
+
+  @Test
+  void listPartsFollowsThePagesPast1000Parts() throws Exception {
+    String id = store.createMultipart("objects/many");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int n = 1; n <= 1010; n++) {
+        int number = n;
+        byte[] data = ("part " + n).getBytes();
+        sent.add(pool.submit(() -> store.uploadPart("objects/many", id, number, data, data.length, Checksums.crc32c(data, data.length))));
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1010, store.listParts("objects/many", id).size());
+    store.abortMultipart("objects/many", id);
+    assertThrows(NotFoundException.class, () -> store.listParts("objects/many", id));
+  }
+}
