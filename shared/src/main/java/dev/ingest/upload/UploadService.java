@@ -187,9 +187,18 @@ public final class UploadService {
       int parallel,
       UploadListener listener,
       boolean resumed) {
-    PartTransfer.Result result = new PartTransfer(store, sessions, session, parallel, listener).run(path, done);
-    checkUnchanged(path, session.size(), session.mtimeMillis());
-    store.completeMultipart(session.blobKey(), session.uploadId(), result.parts());
+    PartTransfer.Result result;
+    try {
+      result = new PartTransfer(store, sessions, session, parallel, listener).run(path, done);
+      checkUnchanged(path, session.size(), session.mtimeMillis());
+      store.completeMultipart(session.blobKey(), session.uploadId(), result.parts());
+    } catch (dev.ingest.core.IngestException e) {
+      if (!e.retryable()) {
+        // why: no rerun can finish this upload (file changed, access denied, corrupt part): leave no orphan.
+        discard(session);
+      }
+      throw e;
+    }
     FileRef file = register(new FileRef(session.fileId(), name, session.size(), result.sha256(), mime, session.blobKey()));
     sessions.delete(session.id());
     return new Stored(file, result.bytesSent(), resumed);

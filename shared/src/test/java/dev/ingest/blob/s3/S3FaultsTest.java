@@ -1,0 +1,164 @@
+package dev.ingest.blob.s3;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.core.SettableClock;
+import dev.ingest.core.UnavailableException;
+import dev.ingest.files.sql.SqlFileCatalog;
+import dev.ingest.queue.sql.Database;
+import dev.ingest.queue.sql.SqlJobQueue;
+import dev.ingest.testing.S3Servers;
+import dev.ingest.upload.ContentTypeDetector;
+import dev.ingest.upload.UploadListener;
+import dev.ingest.upload.UploadOutcome;
+import dev.ingest.upload.UploadRequest;
+import dev.ingest.upload.UploadService;
+import dev.ingest.upload.sql.SqlUploadSessions;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** A flaky S3 link: WireMock in front of S3Proxy answers 503, 500 and resets connections on some parts. */
+class S3FaultsTest {
+  private static final long MIB = 1024 * 1024;
+  private static S3Servers.Server server;
+
+  @TempDir Path dir;
+  private WireMockServer proxy;
+  private Database db;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3Servers.s3proxy(Files.createTempDirectory("s3faults"));
+    new S3StoreFixture(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void startProxy() {
+    // why: the client signs the Host it talks to; the proxy must pass that Host on for S3Proxy to agree.
+    proxy = new WireMockServer(options().dynamicPort().preserveHostHeader(true));
+    proxy.start();
+    proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
+    db = Database.open("sqlite:" + dir.resolve("ingest.db"), 4);
+  }
+
+  @AfterEach
+  void stopProxy() {
+    proxy.stop();
+    db.close();
+  }
+
+  private void failOnce(int part, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+    proxy.stubFor(
+        put(urlPathMatching(".*"))
+            .withQueryParam("partNumber", equalTo(String.valueOf(part)))
+            .inScenario("part " + part)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willSetStateTo("failed once")
+            .atPriority(1)
+            .willReturn(failure));
+  }
+
+  private S3BlobStore storeBehindProxy() {
+    S3Location location =
+        new S3Location(S3StoreFixture.BUCKET, "faults/", URI.create(proxy.baseUrl()), "us-east-1", true);
+    return S3BlobStore.open(location, 8, S3StoreFixture.credentials());
+  }
+
+  private UploadService uploads(S3BlobStore store) {
+    SettableClock clock = new SettableClock();
+    return new UploadService(
+        store, new SqlFileCatalog(db), new SqlUploadSessions(db), new SqlJobQueue(db, clock, RetryPolicy.DEFAULT),
+        ContentTypeDetector.UNKNOWN, clock);
+  }
+
+  private static String sha256(InputStream in) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (DigestInputStream d = new DigestInputStream(in, sha)) {
+      d.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  @Test
+  void partsThatMeet503ResetsAnd500AreRetriedAndTheObjectIsExact() throws Exception {
+    failOnce(2, aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>"));
+    failOnce(3, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+    failOnce(4, aResponse().withStatus(500).withBody("<Error><Code>InternalError</Code></Error>"));
+    failOnce(6, aResponse().withFault(Fault.EMPTY_RESPONSE));
+    byte[] data = new byte[(int) (33 * MIB)];
+    new Random(7).nextBytes(data);
+    Path file = Files.write(dir.resolve("flaky.bin"), data);
+
+    try (S3BlobStore store = storeBehindProxy()) {
+      UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 4, false);
+      UploadOutcome out = uploads(store).upload(file, request, UploadListener.NONE);
+      String expected = sha256(Files.newInputStream(file));
+      assertEquals(expected, out.file().sha256());
+      assertEquals(expected, sha256(store.get(out.file().blobKey())));
+    }
+    for (int part : new int[] {2, 3, 4, 6}) {
+      assertEquals(
+          2,
+          proxy.findAll(putRequestedFor(urlPathMatching(".*")).withQueryParam("partNumber", equalTo(String.valueOf(part)))).size(),
+          "part " + part + " should have been sent exactly twice");
+    }
+  }
+
+  @Test
+  void wrongCredentialsFailAtOnceWithAClearError() throws Exception {
+    Path file = Files.write(dir.resolve("small.txt"), "hello".getBytes());
+    S3Location location = new S3Location(S3StoreFixture.BUCKET, "x/", server.endpoint(), "us-east-1", true);
+    try (S3BlobStore store =
+        S3BlobStore.open(location, 2, StaticCredentialsProvider.create(AwsBasicCredentials.create("nobody", "wrong")))) {
+      UnavailableException e =
+          assertThrows(UnavailableException.class, () -> uploads(store).upload(file, UploadRequest.defaults(), UploadListener.NONE));
+      assertTrue(e.getMessage().contains("denied"), e.getMessage());
+      assertTrue(!e.retryable());
+    }
+  }
+
+  @Test
+  void aMissingBucketIsAClearError() throws Exception {
+    Path file = Files.write(dir.resolve("small.txt"), "hello".getBytes());
+    S3Location location = new S3Location("no-such-bucket", "", server.endpoint(), "us-east-1", true);
+    try (S3BlobStore store = S3BlobStore.open(location, 2, S3StoreFixture.credentials())) {
+      UnavailableException e =
+          assertThrows(UnavailableException.class, () -> uploads(store).upload(file, UploadRequest.defaults(), UploadListener.NONE));
+      assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
+    }
+  }
+}
