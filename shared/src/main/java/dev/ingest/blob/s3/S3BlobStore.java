@@ -128,10 +128,12 @@ public final class S3BlobStore implements BlobStore {
    * (S3Proxy, older MinIO, some gateways), switches this store to Content-MD5 for good and runs it again.
    */
   private <T> T negotiated(String key, Supplier<T> body) {
+    Integrity tried = integrity;
     try {
       return call(key, body);
     } catch (UnavailableException e) {
-      if (negotiate && integrity == Integrity.CRC32C && rejectsChecksums(e.getCause())) {
+      // why: parts go up in parallel; every one refused under CRC32C is sent again, not just the first.
+      if (negotiate && tried == Integrity.CRC32C && rejectsChecksums(e.getCause())) {
         integrity = Integrity.MD5;
         return call(key, body);
       }
@@ -150,9 +152,8 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
-    String md5 = integrity == Integrity.MD5 ? verifiedMd5(key, partNumber, data, length, checksum) : null;
     String etag =
-        call(
+        negotiated(
             key,
             () -> s3.uploadPart(
                     b -> {
@@ -161,8 +162,8 @@ public final class S3BlobStore implements BlobStore {
                           .uploadId(uploadId)
                           .partNumber(partNumber)
                           .contentLength((long) length);
-                      if (md5 != null) {
-                        b.contentMD5(md5);
+                      if (integrity == Integrity.MD5) {
+                        b.contentMD5(verifiedMd5(key, partNumber, data, length, checksum));
                       } else {
                         b.checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
                       }
