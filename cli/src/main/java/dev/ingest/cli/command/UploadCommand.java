@@ -82,6 +82,19 @@ public final class UploadCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per file on stdout.")
   boolean json;
 
+  /** Part buffers must fit the heap with room to spare; say so plainly instead of running out of memory. */
+  private static void checkMemory(UploadRequest request) {
+    long part = request.partSize() > 0 ? request.partSize() : dev.ingest.upload.PartSizer.DEFAULT_PART_SIZE;
+    long needed = (request.parallel() + 1L) * part;
+    long max = Runtime.getRuntime().maxMemory();
+    if (needed > max * 6 / 10) {
+      throw new dev.ingest.core.InvalidInputException(
+          "--parallel " + request.parallel() + " x --part-size " + Sizes.human(part) + " needs " + Sizes.human(needed)
+              + " of buffers but the heap is " + Sizes.human(max)
+              + ": lower them, or raise -Xmx through INGEST_JAVA_OPTS");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     IngestCommand root = IngestCommand.of(spec);
@@ -92,6 +105,7 @@ public final class UploadCommand implements Callable<Integer> {
         new UploadRequest(
             pipeline, queue, Priority.parse(priority), dedupeKey, maxAttempts, meta,
             partSize == null ? 0 : Sizes.parse(partSize), parallel, force);
+    checkMemory(request);
     try (IngestRuntime runtime = root.openRuntime(Map.of(), parallel + 1)) {
       UploadService uploads = runtime.uploads(new TikaContentTypeDetector());
       List<UploadOutcome> outcomes = new ArrayList<>();

@@ -54,6 +54,7 @@ public final class S3BlobStore implements BlobStore {
   private final S3Location location;
   private volatile Integrity integrity;
   private final boolean negotiate;
+  private final boolean payloadSigned;
 
   public S3BlobStore(S3Client s3, S3Location location) {
     this(s3, location, null);
@@ -64,6 +65,8 @@ public final class S3BlobStore implements BlobStore {
     this.s3 = s3;
     this.location = location;
     this.negotiate = integrity == null;
+    // why: the SDK signs the payload (SHA-256, checked by the server) on http:// endpoints only.
+    this.payloadSigned = location.endpoint() != null && "http".equalsIgnoreCase(location.endpoint().getScheme());
     this.integrity = integrity == null ? Integrity.CRC32C : integrity;
   }
 
@@ -163,7 +166,10 @@ public final class S3BlobStore implements BlobStore {
                           .partNumber(partNumber)
                           .contentLength((long) length);
                       if (integrity == Integrity.MD5) {
-                        b.contentMD5(verifiedMd5(key, partNumber, data, length, checksum));
+                        String md5 = verifiedMd5(key, partNumber, data, length, checksum, payloadSigned);
+                        if (md5 != null) {
+                          b.contentMD5(md5);
+                        }
                       } else {
                         b.checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
                       }
@@ -308,12 +314,16 @@ public final class S3BlobStore implements BlobStore {
     call(key, () -> s3.deleteObject(b -> b.bucket(location.bucket()).key(key(key))));
   }
 
-  /** The part's Content-MD5, after checking the buffer still matches the CRC32C taken when it was read. */
-  private static String verifiedMd5(String key, int partNumber, byte[] data, int length, String checksum) {
+  /**
+   * The part's Content-MD5, after checking the buffer still matches the CRC32C taken when it was read; null
+   * over plain HTTP, where the SDK signs the payload's SHA-256 and the server already checks that.
+   */
+  private static String verifiedMd5(
+      String key, int partNumber, byte[] data, int length, String checksum, boolean payloadSigned) {
     if (checksum != null && !checksum.equals(dev.ingest.blob.Checksums.crc32c(data, length))) {
       throw new InvalidInputException("part " + partNumber + " of " + key + " is corrupted (CRC32C mismatch)");
     }
-    return md5(data, length);
+    return payloadSigned ? null : md5(data, length);
   }
 
   private static String md5(byte[] data, int length) {
