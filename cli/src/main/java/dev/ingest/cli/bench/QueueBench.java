@@ -131,6 +131,13 @@ public final class QueueBench {
             .bind("now", now)
             .bind("q", queue)
             .execute());
+    // why: a bulk update leaves a million dead index entries that autovacuum would clear within a minute in
+    // a real installation; clear them now so the run measures the steady state, not the vacuum backlog.
+    try {
+      database.jdbi().useHandle(h -> h.execute("VACUUM ANALYZE jobs"));
+    } catch (RuntimeException notPostgres) {
+      database.jdbi().useHandle(h -> h.execute("ANALYZE"));
+    }
     log("prefilled %d finished jobs in %.1f s", n, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -149,13 +156,19 @@ public final class QueueBench {
 
   /** Whether any job of the queue is still to finish; cheap (partial indexes), unlike counting the finished. */
   private static boolean unfinished(Database db, String queue) {
+    // why: one query per partial index (due jobs, running jobs); a single IN over both would scan history.
     return db.withHandle(
-        h -> h.createQuery(
-                "SELECT 1 FROM jobs WHERE queue = :q AND status IN ('queued', 'retrying', 'running') LIMIT 1")
-            .bind("q", queue)
-            .mapTo(Integer.class)
-            .findFirst()
-            .isPresent());
+        h -> h.createQuery("SELECT 1 FROM jobs WHERE status IN ('queued', 'retrying') AND queue = :q LIMIT 1")
+                .bind("q", queue)
+                .mapTo(Integer.class)
+                .findFirst()
+                .isPresent()
+            || h.createQuery(
+                    "SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL AND queue = :q LIMIT 1")
+                .bind("q", queue)
+                .mapTo(Integer.class)
+                .findFirst()
+                .isPresent());
   }
 
   private static long pct(long[] sorted, int p) {
