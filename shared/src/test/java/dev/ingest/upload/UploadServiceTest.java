@@ -69,6 +69,15 @@ class UploadServiceTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }
 
+  private static UploadListener notesInto(List<String> notes) {
+    return new UploadListener() {
+      @Override
+      public void note(String message) {
+        notes.add(message);
+      }
+    };
+  }
+
   private UploadRequest request() {
     return new UploadRequest("auto", "default", 0, null, 3, java.util.Map.of("team", "a"), 5 * MIB, 3, false);
   }
@@ -152,12 +161,7 @@ class UploadServiceTest {
         uploads.upload(
             f,
             serial,
-            new UploadListener() {
-              @Override
-              public void note(String message) {
-                notes.add(message);
-              }
-            });
+            notesInto(notes));
     assertEquals(6, store.partsSent.get(), "every part went up exactly once over both runs");
     assertTrue(out.resumed());
     assertTrue(notes.isEmpty());
@@ -187,12 +191,7 @@ class UploadServiceTest {
         uploads.upload(
             f,
             serial,
-            new UploadListener() {
-              @Override
-              public void note(String message) {
-                notes.add(message);
-              }
-            });
+            notesInto(notes));
     assertEquals(3, store.partsSent.get() - before, "all three parts are sent afresh");
     assertEquals(1, notes.size());
     assertTrue(notes.get(0).contains("changed"));

@@ -65,37 +65,38 @@ public final class JobsCommand implements Runnable {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
-  public static final class Retry implements Callable<Integer> {
+  /** A command that changes one job's state and prints the job as it now is. */
+  abstract static class SteerJob implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "JOBID")
     String jobId;
 
+    abstract Job apply(dev.ingest.queue.JobQueue queue, String jobId);
+
     @Override
     public Integer call() {
       try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-        spec.commandLine().getOut().println(JobText.line(runtime.queue().retry(jobId)));
+        spec.commandLine().getOut().println(JobText.line(apply(runtime.queue(), jobId)));
       }
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
-  public static final class Cancel implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "JOBID")
-    String jobId;
-
+  @Command(mixinStandardHelpOptions = true, name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
+  public static final class Retry extends SteerJob {
     @Override
-    public Integer call() {
-      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-        spec.commandLine().getOut().println(JobText.line(runtime.queue().cancel(jobId)));
-      }
-      spec.commandLine().getOut().flush();
-      return ExitCodes.OK;
+    Job apply(dev.ingest.queue.JobQueue queue, String jobId) {
+      return queue.retry(jobId);
+    }
+  }
+
+  @Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
+  public static final class Cancel extends SteerJob {
+    @Override
+    Job apply(dev.ingest.queue.JobQueue queue, String jobId) {
+      return queue.cancel(jobId);
     }
   }
 }
