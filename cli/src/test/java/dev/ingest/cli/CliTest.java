@@ -290,6 +290,16 @@ class CliTest {
   }
 
   @Test
+  void completionScriptsCoverTheSubcommands() {
+    Cli.Result bash = cli.run("completion", "bash");
+    assertEquals(0, bash.code(), bash.err());
+    assertTrue(bash.out().contains("complete -F"), bash.out());
+    assertTrue(bash.out().contains("upload") && bash.out().contains("--dedupe-key"));
+    assertEquals(0, cli.run("completion", "zsh").code());
+    assertEquals(ExitCodes.USAGE, cli.run("completion", "fish").code());
+  }
+
+  @Test
   void versionAndHelpWork() {
     assertEquals(0, cli.run("--version").code());
     Cli.Result help = cli.run("upload", "--help");
