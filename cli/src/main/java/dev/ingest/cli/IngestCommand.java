@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       JobsCommand.class,
       QueueCommand.class,
       CleanupCommand.class,
+      dev.ingest.cli.command.ConfigCommand.class,
       dev.ingest.cli.command.CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -290,6 +290,27 @@ class CliTest {
   }
 
   @Test
+  void configShowsEffectiveSettingsAndTheirSourcesWithSecretsMasked() throws Exception {
+    Path file = Files.writeString(dir.resolve("ingest.properties"), "worker.concurrency=7\npipeline.docs.steps=extract,store\n");
+    cli.env("INGEST_DB", "postgresql://ingest:hunter2@db.example:5432/ingest")
+        .env("AWS_SECRET_ACCESS_KEY", "very-secret");
+    Cli.Result r = cli.run("--config", file.toString(), "--store", "file:/srv/blobs", "config", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.out().contains("hunter2"), r.out());
+    assertFalse(r.out().contains("very-secret"), r.out());
+    JsonNode settings = json(r.firstLine()).get("settings");
+    assertEquals("postgresql://ingest:***@db.example:5432/ingest", settings.get("db").get("value").asText());
+    assertEquals("env INGEST_DB", settings.get("db").get("source").asText());
+    assertEquals("flag", settings.get("store").get("source").asText());
+    assertEquals("7", settings.get("worker.concurrency").get("value").asText());
+    assertEquals("file", settings.get("worker.concurrency").get("source").asText());
+    assertEquals("extract,store", settings.get("pipeline.docs.steps").get("value").asText());
+    assertEquals("set", json(r.firstLine()).get("secrets").get("AWS_SECRET_ACCESS_KEY").asText());
+    Cli.Result text = cli.run("--config", file.toString(), "config");
+    assertTrue(text.out().contains("worker.concurrency     7  (file)"), text.out());
+  }
+
+  @Test
   void completionScriptsCoverTheSubcommands() {
     Cli.Result bash = cli.run("completion", "bash");
     assertEquals(0, bash.code(), bash.err());
