@@ -59,6 +59,9 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Jobs claimed ahead of free threads (default: the concurrency; config worker.prefetch).")
   Integer prefetch;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json (config log.format).")
+  String logFormat;
+
   @Option(names = "--drain", description = "Exit 0 once nothing is due.")
   boolean drain;
 
@@ -72,6 +75,7 @@ public final class WorkerCommand implements Callable<Integer> {
     IngestCommand root = IngestCommand.of(spec);
     Logging.level(root.verbose() ? "DEBUG" : "INFO");
     IngestConfig config = root.config(Map.of());
+    Logging.format(logFormat != null ? logFormat : config.get("log.format", "text"));
     WorkerOptions options = options(config);
     try (IngestRuntime runtime = root.openRuntime(Map.of(), options.concurrency() + 2)) {
       boolean listen = !noListen && Boolean.parseBoolean(config.get("worker.listen", "true"));

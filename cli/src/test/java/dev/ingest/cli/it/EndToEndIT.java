@@ -92,6 +92,26 @@ class EndToEndIT {
   }
 
   @Test
+  void jsonLogsAreOneObjectPerLineWithJobAndWorkerIds() throws Exception {
+    Path txt = Files.writeString(dir.resolve("log-me.txt"), "logged");
+    Jar.Run upload = jar.run("upload", txt.toString(), "--json");
+    String id = JSON.readTree(upload.out().lines().findFirst().orElseThrow()).get("jobId").asText();
+    Jar.Run worker = jar.run("worker", "--drain", "--log-format", "json", "--verbose");
+    assertEquals(0, worker.code(), worker.err());
+    boolean sawJob = false;
+    for (String line : worker.err().lines().toList()) {
+      JsonNode node = JSON.readTree(line); // every line parses
+      assertTrue(node.has("level") && node.has("formattedMessage"), line);
+      JsonNode mdc = node.get("mdc");
+      if (mdc != null && id.equals(mdc.path("jobId").asText())) {
+        sawJob = true;
+        assertTrue(mdc.path("workerId").asText().startsWith("wrk_"), line);
+      }
+    }
+    assertTrue(sawJob, "no log line named the job: " + worker.err());
+  }
+
+  @Test
   void uploadWaitOnTheDefaultsNeedsNothingElseRunning() throws Exception {
     Path pdf = TestFiles.pdf(dir.resolve("memo.pdf"), "Lunch is at noon on Friday.");
     Jar.Run r = jar.run("upload", pdf.toString(), "--wait");
