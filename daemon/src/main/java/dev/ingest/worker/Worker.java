@@ -39,6 +39,7 @@ public final class Worker {
   private final JobRunner runner;
   private final dev.ingest.queue.Wakeups wakeups;
   private final CompletionWriter completions;
+  private volatile WorkerEvents events = WorkerEvents.NONE;
   private final WorkerOptions options;
   private final Clock clock;
   private final String id;
@@ -71,6 +72,12 @@ public final class Worker {
 
   public String id() {
     return id;
+  }
+
+  /** Sets who hears about jobs and leases (metrics); call before {@link #start}. */
+  public Worker observedBy(WorkerEvents events) {
+    this.events = events;
+    return this;
   }
 
   /** Registers the worker and starts claiming. Returns at once. */
@@ -182,6 +189,7 @@ public final class Worker {
     execution.bind(Thread.currentThread());
     MDC.put("jobId", lease.jobId());
     MDC.put("workerId", id);
+    long started = System.nanoTime();
     try {
       if (stopping) {
         // why: claimed ahead but not started before shutdown began; it goes straight back.
@@ -193,19 +201,21 @@ public final class Worker {
         return;
       }
       log.debug("running {} (pipeline {}, attempt {})", lease.jobId(), lease.job().pipeline(), lease.attempt());
+      events.jobStarted(lease);
       String result = runner.run(lease, execution);
       if (execution.stopReason() != null) {
-        onStopped(execution, execution.stopReason());
+        onStopped(execution, execution.stopReason(), started);
       } else {
         completions.submit(new dev.ingest.queue.Completion(lease, result));
+        events.jobFinished(lease, WorkerEvents.Outcome.COMPLETED, since(started));
       }
     } catch (JobStoppedException e) {
-      onStopped(execution, e.reason());
+      onStopped(execution, e.reason(), started);
     } catch (Throwable t) {
       if (execution.stopReason() != null && isInterruption(t)) {
-        onStopped(execution, execution.stopReason());
+        onStopped(execution, execution.stopReason(), started);
       } else {
-        onFailure(lease, t);
+        onFailure(lease, t, started);
       }
     } finally {
       execution.bind(null);
@@ -225,8 +235,18 @@ public final class Worker {
     return false;
   }
 
-  private void onStopped(Execution execution, Reason reason) {
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  private void onStopped(Execution execution, Reason reason, long started) {
     Lease lease = execution.lease();
+    events.jobFinished(
+        lease,
+        reason == Reason.CANCELLED
+            ? WorkerEvents.Outcome.CANCELLED
+            : reason == Reason.LEASE_LOST ? WorkerEvents.Outcome.LEASE_LOST : WorkerEvents.Outcome.HANDED_BACK,
+        since(started));
     try {
       switch (reason) {
         case CANCELLED:
@@ -249,7 +269,7 @@ public final class Worker {
     }
   }
 
-  private void onFailure(Lease lease, Throwable t) {
+  private void onFailure(Lease lease, Throwable t, long started) {
     Failure failure;
     if (t instanceof PermanentFailure) {
       failure = Failure.permanent(((PermanentFailure) t).type(), t.getMessage());
@@ -262,6 +282,10 @@ public final class Worker {
     }
     try {
       var next = queue.fail(lease, failure);
+      events.jobFinished(
+          lease,
+          next == dev.ingest.core.JobStatus.RETRYING ? WorkerEvents.Outcome.RETRYING : WorkerEvents.Outcome.FAILED,
+          since(started));
       if (failure.retryable()) {
         log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message(), t);
       } else {
@@ -281,9 +305,11 @@ public final class Worker {
       List<Execution> snapshot = new ArrayList<>(running.values());
       Map<String, LeaseState> states = queue.heartbeat(id, options.leaseTtl());
       lastHeartbeat = clock.now();
+      events.leasesRenewed(states.size());
       for (Execution e : snapshot) {
         LeaseState state = states.get(e.lease().jobId());
         if (state == null || state.attempt() != e.lease().attempt()) {
+          events.leaseLost(e.lease());
           e.requestStop(Reason.LEASE_LOST);
         } else if (state.cancelRequested()) {
           e.requestStop(Reason.CANCELLED);

@@ -59,6 +59,12 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Jobs claimed ahead of free threads (default: the concurrency; config worker.prefetch).")
   Integer prefetch;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "P",
+      description = "Serve Prometheus /metrics and /healthz on this port (config worker.metrics-port).")
+  Integer metricsPort;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json (config log.format).")
   String logFormat;
 
@@ -80,6 +86,17 @@ public final class WorkerCommand implements Callable<Integer> {
     try (IngestRuntime runtime = root.openRuntime(Map.of(), options.concurrency() + 2)) {
       boolean listen = !noListen && Boolean.parseBoolean(config.get("worker.listen", "true"));
       Worker worker = WorkerFactory.create(runtime, options, listen);
+      int port = metricsPort != null ? metricsPort : config.getInt("worker.metrics-port", -1);
+      dev.ingest.metrics.MetricsServer metrics = null;
+      if (port >= 0) {
+        dev.ingest.metrics.WorkerMetrics meters = new dev.ingest.metrics.WorkerMetrics();
+        worker.observedBy(meters);
+        try {
+          metrics = dev.ingest.metrics.MetricsServer.start(port, meters, runtime.queue(), runtime.store());
+        } catch (java.io.IOException e) {
+          throw new dev.ingest.core.InvalidInputException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
+        }
+      }
       AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
       Signals.onTermination(
           code -> {
@@ -88,8 +105,14 @@ public final class WorkerCommand implements Callable<Integer> {
             stopper.start();
           },
           worker::handBackNow);
-      worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
-      worker.awaitStopped();
+      try {
+        worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
+        worker.awaitStopped();
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+      }
       return exitCode.get();
     }
   }
