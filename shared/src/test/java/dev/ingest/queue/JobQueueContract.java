@@ -382,6 +382,20 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void statsCountRecentlyFinishedJobsPerQueue() {
+    enqueue("p");
+    enqueue("p");
+    queue.complete(claimOne("w"), "{}");
+    clock.advance(Duration.ofMinutes(3));
+    queue.fail(claimOne("w"), Failure.permanent("x", "broken"));
+    clock.advance(Duration.ofSeconds(30));
+    QueueStats.Throughput t = queue.stats().throughput().get("default");
+    assertEquals(new QueueStats.Throughput(1, 2, 2), t);
+    clock.advance(Duration.ofMinutes(20));
+    assertTrue(queue.stats().throughput().isEmpty());
+  }
+
+  @Test
   void drainSeesOnlyDueJobs() {
     Job job = enqueue("p");
     assertEquals(1, queue.countDue(List.of()));

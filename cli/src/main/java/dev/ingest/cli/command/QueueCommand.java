@@ -30,7 +30,7 @@ public final class QueueCommand implements Runnable {
   @Command(
       mixinStandardHelpOptions = true,
       name = "stats",
-      description = "Counts by state and queue, the oldest due job's age, and live workers.",
+      description = "Counts by state and queue, the oldest due job's age, recent throughput, and live workers.",
       footer = {"", "Example:", "  ingest queue stats --json"})
   public static final class Stats implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -53,6 +53,11 @@ public final class QueueCommand implements Runnable {
           counts.forEach(node::put);
           Duration age = stats.oldestDueAge().get(q);
           node.put("oldestDueAgeMs", age == null ? 0 : age.toMillis());
+          var t = stats.throughput().get(q);
+          ObjectNode finished = node.putObject("finished");
+          finished.put("lastMinute", t == null ? 0 : t.lastMinute());
+          finished.put("last5Minutes", t == null ? 0 : t.last5Minutes());
+          finished.put("last15Minutes", t == null ? 0 : t.last15Minutes());
         });
         var workers = o.putArray("workers");
         for (WorkerInfo w : stats.liveWorkers()) {
@@ -76,6 +81,10 @@ public final class QueueCommand implements Runnable {
           Duration age = stats.oldestDueAge().get(e.getKey());
           if (age != null) {
             line.append("  oldest due ").append(Durations.format(Duration.ofSeconds(age.toSeconds()))).append(" ago");
+          }
+          var t = stats.throughput().get(e.getKey());
+          if (t != null) {
+            line.append(String.format("  finished %d/%d/%d in the last 1/5/15 min", t.lastMinute(), t.last5Minutes(), t.last15Minutes()));
           }
           out.println(line);
         }

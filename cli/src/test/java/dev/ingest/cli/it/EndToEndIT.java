@@ -173,6 +173,22 @@ class EndToEndIT {
   }
 
   @Test
+  void sigtermDuringAShortJobLetsItFinishWithinTheGraceAndExits0() throws Exception {
+    Path config =
+        Files.writeString(dir.resolve("ingest.properties"), "pipeline.short.steps=delay\npipeline.short.delay.duration=3s\n");
+    jar.env("INGEST_CONFIG", config.toString());
+    String id = withQueue(q -> q.enqueue(NewJob.builder("short").build()).job().id());
+    Process worker = jar.start("worker", "--shutdown-grace", "30s");
+    await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
+    worker.destroy(); // SIGTERM
+    assertEquals(0, Jar.await(worker, Duration.ofSeconds(30)), jar.err(worker));
+    Job done = job(id);
+    assertEquals(JobStatus.COMPLETED, done.status());
+    assertEquals(1, done.attempts());
+    assertTrue(withQueue(q -> q.stats().liveWorkers()).isEmpty(), "the worker unregistered");
+  }
+
+  @Test
   void sigtermDuringALongJobHandsItBackAtOnceAndExits0() throws Exception {
     Path config =
         Files.writeString(dir.resolve("ingest.properties"), "pipeline.long.steps=delay\npipeline.long.delay.duration=60s\n");

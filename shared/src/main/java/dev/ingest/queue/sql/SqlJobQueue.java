@@ -596,7 +596,19 @@ public final class SqlJobQueue implements JobQueue {
                               Instant.ofEpochMilli(rs.getLong("started_at")),
                               Instant.ofEpochMilli(rs.getLong("last_seen"))))
                   .list();
-          return new QueueStats(counts, oldest, workers);
+          Map<String, QueueStats.Throughput> throughput = new TreeMap<>();
+          h.createQuery(
+                  "SELECT queue, "
+                      + "SUM(CASE WHEN finished_at >= :m1 THEN 1 ELSE 0 END) AS a, "
+                      + "SUM(CASE WHEN finished_at >= :m5 THEN 1 ELSE 0 END) AS b, "
+                      + "COUNT(*) AS c FROM jobs WHERE finished_at >= :m15 AND status IN ('completed', 'failed') "
+                      + "GROUP BY queue")
+              .bind("m1", now - 60_000)
+              .bind("m5", now - 300_000)
+              .bind("m15", now - 900_000)
+              .map((rs, ctx) -> Map.entry(rs.getString("queue"), new QueueStats.Throughput(rs.getLong("a"), rs.getLong("b"), rs.getLong("c"))))
+              .forEach(e -> throughput.put(e.getKey(), e.getValue()));
+          return new QueueStats(counts, oldest, workers, throughput);
         });
   }
 
