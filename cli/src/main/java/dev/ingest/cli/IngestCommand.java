@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       QueueCommand.class,
       CleanupCommand.class,
       dev.ingest.cli.command.ConfigCommand.class,
+      dev.ingest.cli.command.DoctorCommand.class,
       dev.ingest.cli.command.CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -311,6 +311,29 @@ class CliTest {
   }
 
   @Test
+  void doctorReportsEveryCheckAndExits4WhenOneFails() throws Exception {
+    Cli.Result healthy = cli.run("doctor");
+    assertEquals(0, healthy.code(), healthy.out() + healthy.err());
+    assertTrue(healthy.out().contains("ok    database"), healthy.out());
+    assertTrue(healthy.out().contains("ok    store"), healthy.out());
+
+    Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
+    Cli.Result broken =
+        cli.run(
+            "--db", "postgresql://ingest:hunter2@127.0.0.1:1/ingest", "--store", "file:" + blocker.resolve("blobs"),
+            "doctor", "--json");
+    assertEquals(ExitCodes.UNAVAILABLE, broken.code(), broken.out());
+    assertFalse(broken.out().contains("hunter2"), broken.out());
+    List<JsonNode> checks = new ArrayList<>();
+    for (String line : broken.out().lines().toList()) {
+      checks.add(json(line));
+    }
+    assertEquals(List.of("config", "database", "store"), checks.stream().map(c -> c.get("check").asText()).toList());
+    assertFalse(checks.get(1).get("ok").asBoolean());
+    assertFalse(checks.get(2).get("ok").asBoolean());
+  }
+
+  @Test
   void completionScriptsCoverTheSubcommands() {
     Cli.Result bash = cli.run("completion", "bash");
     assertEquals(0, bash.code(), bash.err());

@@ -108,7 +108,8 @@ public final class IngestRuntime implements AutoCloseable {
     return new UploadService(store(), files, sessions, queue, detector, clock);
   }
 
-  static BlobStore openStore(IngestConfig config) {
+  /** Opens the blob store the configuration names, without the database. */
+  public static BlobStore openStore(IngestConfig config) {
     String url = config.get(IngestConfig.STORE).orElseThrow();
     if (url.startsWith("file:")) {
       return new LocalBlobStore(Path.of(url.substring("file:".length())));

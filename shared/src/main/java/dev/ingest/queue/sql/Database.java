@@ -203,6 +203,11 @@ public final class Database implements AutoCloseable {
     return message.lines().findFirst().orElse(message);
   }
 
+  /** The schema version the database is at. */
+  public int schemaVersion() {
+    return withHandle(h -> h.createQuery("SELECT COALESCE(MAX(version), 0) FROM ingest_schema").mapTo(Integer.class).one());
+  }
+
   /** Push notification of new jobs for a worker (a no-op source on engines that cannot push). */
   public dev.ingest.queue.Wakeups wakeups() {
     return dialect.wakeups(
