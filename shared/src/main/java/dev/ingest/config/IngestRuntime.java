@@ -97,6 +97,14 @@ public final class IngestRuntime implements AutoCloseable {
     return sessions;
   }
 
+  public dev.ingest.queue.MaintenanceLock maintenanceLock() {
+    return new dev.ingest.queue.sql.SqlMaintenanceLock(database, clock);
+  }
+
+  public dev.ingest.retention.RetentionService retention() {
+    return new dev.ingest.retention.RetentionService(queue, files, sessions, store(), clock);
+  }
+
   public synchronized BlobStore store() {
     if (store == null) {
       store = openStore(config);

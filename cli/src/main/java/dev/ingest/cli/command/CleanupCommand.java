@@ -28,8 +28,7 @@ public final class CleanupCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-      RetentionService retention =
-          new RetentionService(runtime.queue(), runtime.files(), runtime.sessions(), runtime.store(), runtime.clock());
+      RetentionService retention = runtime.retention();
       RetentionService.Report r = retention.cleanup(Durations.parse(olderThan), dryRun);
       spec.commandLine().getOut().printf(
           "%s %d job(s), %d file(s), %d abandoned upload(s)%n", dryRun ? "would remove" : "removed", r.jobs(), r.files(), r.uploads());

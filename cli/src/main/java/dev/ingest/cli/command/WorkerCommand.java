@@ -65,6 +65,12 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Serve Prometheus /metrics and /healthz on this port (config worker.metrics-port).")
   Integer metricsPort;
 
+  @Option(
+      names = "--retention",
+      paramLabel = "D",
+      description = "Also run cleanup of what finished more than D ago, every 10 minutes, one host at a time (config worker.retention).")
+  String retentionAge;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json (config log.format).")
   String logFormat;
 
@@ -105,10 +111,23 @@ public final class WorkerCommand implements Callable<Integer> {
             stopper.start();
           },
           worker::handBackNow);
+      String retainFor = retentionAge != null ? retentionAge : config.get("worker.retention").orElse(null);
+      Duration retainAge = retainFor == null ? null : Durations.parse(retainFor);
+      dev.ingest.worker.RetentionScheduler retention = null;
       try {
         worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
+        if (retainAge != null) {
+          retention =
+              new dev.ingest.worker.RetentionScheduler(
+                      runtime.retention(), runtime.maintenanceLock(), worker.id(), retainAge,
+                      config.getDuration("worker.retention-interval", Duration.ofMinutes(10)))
+                  .start();
+        }
         worker.awaitStopped();
       } finally {
+        if (retention != null) {
+          retention.close();
+        }
         if (metrics != null) {
           metrics.close();
         }
