@@ -146,7 +146,9 @@ public final class Worker {
         }
       } catch (Throwable t) {
         // why: the loop must outlive any error; a dead database is waited out, not fatal.
-        log.error("worker {}: claim loop error: {}", id, t.getMessage(), t);
+        // why: while the database is away this repeats every second; one line each, the trace at debug.
+        log.error("worker {}: claim loop error (retrying): {}", id, t.getMessage());
+        log.debug("claim loop error", t);
         waitForWake(Math.max(1000, options.maxPoll().toMillis()));
       }
     }

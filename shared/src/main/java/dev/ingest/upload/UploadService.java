@@ -95,7 +95,7 @@ public final class UploadService {
     if (previous.isPresent()) {
       UploadSession session = previous.get();
       if (session.matches(size, mtime)) {
-        Optional<Stored> resumed = resume(path, name, session, listener);
+        Optional<Stored> resumed = resume(path, name, session, request.parallel(), listener);
         if (resumed.isPresent()) {
           return resumed.get();
         }
@@ -143,7 +143,8 @@ public final class UploadService {
     return finishMultipart(path, name, mime, session, java.util.Map.of(), request.parallel(), listener, false);
   }
 
-  private Optional<Stored> resume(Path path, String name, UploadSession session, UploadListener listener) {
+  private Optional<Stored> resume(
+      Path path, String name, UploadSession session, int parallel, UploadListener listener) {
     java.util.Map<Integer, dev.ingest.blob.UploadedPart> done = new java.util.HashMap<>();
     try {
       // why: the store is the authority on what it holds; each part is re-checked against the file's bytes,
@@ -175,7 +176,7 @@ public final class UploadService {
     }
     log.info("resuming upload of {}: {} parts already stored", path, done.size());
     return Optional.of(
-        finishMultipart(path, name, sniff(path, name), session, done, UploadRequest.DEFAULT_PARALLEL, listener, true));
+        finishMultipart(path, name, sniff(path, name), session, done, parallel, listener, true));
   }
 
   private Stored finishMultipart(

@@ -32,8 +32,16 @@ final class PayloadCodec {
     return root.toString();
   }
 
-  static FileRef file(String payload) {
-    JsonNode f = parse(payload).get("file");
+  /** The file and metadata of a payload, parsed once. */
+  record Decoded(FileRef file, Map<String, String> meta) {}
+
+  static Decoded decode(String payload) {
+    JsonNode root = parse(payload);
+    return new Decoded(file(root), meta(root));
+  }
+
+  private static FileRef file(JsonNode root) {
+    JsonNode f = root.get("file");
     if (f == null || f.isNull()) {
       return null;
     }
@@ -42,8 +50,8 @@ final class PayloadCodec {
         text(f, "blobKey"));
   }
 
-  static Map<String, String> meta(String payload) {
-    JsonNode m = parse(payload).get("meta");
+  private static Map<String, String> meta(JsonNode root) {
+    JsonNode m = root.get("meta");
     Map<String, String> out = new LinkedHashMap<>();
     if (m != null) {
       m.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));

@@ -3,8 +3,6 @@ package dev.ingest.blob.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ingest.blob.BlobStore;
-import dev.ingest.blob.BlobStoreContract;
 import dev.ingest.blob.Checksums;
 import dev.ingest.core.NotFoundException;
 import dev.ingest.testing.S3Servers;
@@ -14,29 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The blob store contract against Adobe S3Mock, which pages ListParts and forgets aborted uploads. */
-class S3MockBlobStoreTest extends BlobStoreContract {
-  private static S3Servers.Server server;
-  private static S3StoreFixture fixture;
-
+class S3MockBlobStoreTest extends S3ServerBlobStoreContract {
   @BeforeAll
   static void startServer() throws Exception {
-    server = S3Servers.s3mock(Files.createTempDirectory("s3mock-test"), S3StoreFixture.BUCKET);
-    fixture = new S3StoreFixture(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @Override
-  protected BlobStore createStore() {
-    return fixture.freshStore();
+    use(S3Servers.s3mock(Files.createTempDirectory("s3mock-test"), S3StoreFixture.BUCKET));
   }
 
   @Test
