@@ -49,6 +49,43 @@ public final class Chunker {
     return chunks;
   }
 
+  /**
+   * Chunks that keep records whole: consecutive records are packed while they fit in {@code size}; a record
+   * longer than that is split alone as text. Record chunks do not overlap, so every record appears whole in
+   * exactly one chunk unless it is too long for any.
+   */
+  public List<Chunk> splitRecords(String text, List<Integer> recordStarts) {
+    List<Chunk> chunks = new ArrayList<>();
+    int n = recordStarts.size();
+    int i = 0;
+    while (i < n) {
+      int start = recordStarts.get(i);
+      int end = recordEnd(text, recordStarts, i);
+      if (end - start > size) {
+        for (Chunk piece : split(text.substring(start, end), List.of())) {
+          chunks.add(new Chunk(chunks.size(), start + piece.start(), start + piece.end(), null, piece.text()));
+        }
+        i++;
+        continue;
+      }
+      while (i + 1 < n && recordEnd(text, recordStarts, i + 1) - start <= size) {
+        i++;
+        end = recordEnd(text, recordStarts, i);
+      }
+      chunks.add(new Chunk(chunks.size(), start, end, null, text.substring(start, end)));
+      i++;
+    }
+    return chunks;
+  }
+
+  private static int recordEnd(String text, List<Integer> starts, int i) {
+    int end = i + 1 < starts.size() ? starts.get(i + 1) : text.length();
+    while (end > starts.get(i) && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
   private int breakBefore(String text, int start, int limit) {
     int floor = start + size / 2;
     int para = text.lastIndexOf("\n\n", limit - 1);

@@ -12,6 +12,7 @@ public final class Document {
   private String title;
   private Integer pages;
   private List<Integer> pageStarts = List.of();
+  private List<Integer> recordStarts = List.of();
   private List<Chunk> chunks = new ArrayList<>();
   private final Map<String, Object> result = new LinkedHashMap<>();
 
@@ -54,6 +55,15 @@ public final class Document {
 
   public void pageStarts(List<Integer> pageStarts) {
     this.pageStarts = List.copyOf(pageStarts);
+  }
+
+  /** Offsets into {@link #text()} where each record starts (CSV rows, JSON elements), empty otherwise. */
+  public List<Integer> recordStarts() {
+    return recordStarts;
+  }
+
+  public void recordStarts(List<Integer> recordStarts) {
+    this.recordStarts = List.copyOf(recordStarts);
   }
 
   public List<Chunk> chunks() {

@@ -84,6 +84,87 @@ public final class TestFiles {
     return Files.writeString(file, html, StandardCharsets.UTF_8);
   }
 
+  /** A Word document: a title property, then one paragraph per argument. */
+  public static Path docx(Path file, String title, String... paragraphs) throws IOException {
+    try (org.apache.poi.xwpf.usermodel.XWPFDocument doc = new org.apache.poi.xwpf.usermodel.XWPFDocument();
+        java.io.OutputStream out = Files.newOutputStream(file)) {
+      doc.getProperties().getCoreProperties().setTitle(title);
+      for (String p : paragraphs) {
+        doc.createParagraph().createRun().setText(p);
+      }
+      doc.write(out);
+    }
+    return file;
+  }
+
+  /** An Excel workbook with one sheet holding these rows. */
+  public static Path xlsx(Path file, java.util.List<java.util.List<String>> rows) throws IOException {
+    try (org.apache.poi.xssf.usermodel.XSSFWorkbook book = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+        java.io.OutputStream out = Files.newOutputStream(file)) {
+      org.apache.poi.ss.usermodel.Sheet sheet = book.createSheet("Data");
+      for (int r = 0; r < rows.size(); r++) {
+        org.apache.poi.ss.usermodel.Row row = sheet.createRow(r);
+        for (int c = 0; c < rows.get(r).size(); c++) {
+          row.createCell(c).setCellValue(rows.get(r).get(c));
+        }
+      }
+      book.write(out);
+    }
+    return file;
+  }
+
+  /** A PowerPoint deck with one text box per slide. */
+  public static Path pptx(Path file, String... slides) throws IOException {
+    try (org.apache.poi.xslf.usermodel.XMLSlideShow show = new org.apache.poi.xslf.usermodel.XMLSlideShow();
+        java.io.OutputStream out = Files.newOutputStream(file)) {
+      for (String text : slides) {
+        org.apache.poi.xslf.usermodel.XSLFTextBox box = show.createSlide().createTextBox();
+        box.setAnchor(new java.awt.Rectangle(50, 50, 600, 300));
+        box.setText(text);
+      }
+      show.write(out);
+    }
+    return file;
+  }
+
+  /** An OpenDocument text file (the zip layout of ODF 1.2: stored mimetype first, manifest, content). */
+  public static Path odt(Path file, String... paragraphs) throws IOException {
+    StringBuilder body = new StringBuilder();
+    for (String p : paragraphs) {
+      body.append("<text:p>").append(p.replace("&", "&amp;").replace("<", "&lt;")).append("</text:p>");
+    }
+    String content =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content"
+            + " xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\""
+            + " xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">"
+            + "<office:body><office:text>" + body + "</office:text></office:body></office:document-content>";
+    String manifest =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest"
+            + " xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">"
+            + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
+            + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
+            + "</manifest:manifest>";
+    byte[] mimetype = "application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII);
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+      java.util.zip.ZipEntry first = new java.util.zip.ZipEntry("mimetype");
+      first.setMethod(java.util.zip.ZipEntry.STORED);
+      first.setSize(mimetype.length);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(mimetype);
+      first.setCrc(crc.getValue());
+      zip.putNextEntry(first);
+      zip.write(mimetype);
+      zip.closeEntry();
+      zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/manifest.xml"));
+      zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+      zip.putNextEntry(new java.util.zip.ZipEntry("content.xml"));
+      zip.write(content.getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return file;
+  }
+
   /** Prose of roughly {@code words} words made of numbered sentences, easy to check for completeness. */
   public static String prose(int sentences) {
     StringBuilder sb = new StringBuilder();

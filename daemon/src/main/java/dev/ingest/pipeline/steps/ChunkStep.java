@@ -24,7 +24,10 @@ public final class ChunkStep implements Step {
     if (doc.text() == null) {
       throw new IllegalStateException("chunk needs extracted text: put extract before it in the pipeline");
     }
-    doc.chunks(chunker.split(doc.text(), doc.pageStarts()));
+    doc.chunks(
+        doc.recordStarts().isEmpty()
+            ? chunker.split(doc.text(), doc.pageStarts())
+            : chunker.splitRecords(doc.text(), doc.recordStarts()));
     doc.result().put("chunks", doc.chunks().size());
     ctx.progress(100, doc.chunks().size() + " chunks");
   }

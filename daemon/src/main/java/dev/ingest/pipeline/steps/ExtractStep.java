@@ -1,8 +1,12 @@
 package dev.ingest.pipeline.steps;
 
 import dev.ingest.core.PermanentFailure;
+import dev.ingest.extract.CsvTextExtractor;
 import dev.ingest.extract.Extracted;
 import dev.ingest.extract.HtmlTextExtractor;
+import dev.ingest.extract.JsonTextExtractor;
+import dev.ingest.extract.MarkdownTextExtractor;
+import dev.ingest.extract.OfficeTextExtractor;
 import dev.ingest.extract.PdfTextExtractor;
 import dev.ingest.extract.PlainTextExtractor;
 import dev.ingest.extract.TextExtractor;
@@ -15,7 +19,14 @@ import java.util.List;
 /** Takes the text out of the file with the extractor for its media type. */
 public final class ExtractStep implements Step {
   private static final List<TextExtractor> EXTRACTORS =
-      List.of(new PdfTextExtractor(), new HtmlTextExtractor(), new PlainTextExtractor());
+      List.of(
+          new PdfTextExtractor(),
+          new HtmlTextExtractor(),
+          new OfficeTextExtractor(),
+          new MarkdownTextExtractor(),
+          new CsvTextExtractor(),
+          new JsonTextExtractor(),
+          new PlainTextExtractor());
 
   @Override
   public String name() {
@@ -48,6 +59,10 @@ public final class ExtractStep implements Step {
     doc.title(extracted.title());
     doc.pages(extracted.pages());
     doc.pageStarts(extracted.pageStarts());
+    doc.recordStarts(extracted.recordStarts());
+    if (!extracted.recordStarts().isEmpty()) {
+      doc.result().put("records", extracted.recordStarts().size());
+    }
     if (extracted.title() != null) {
       doc.result().put("title", extracted.title());
     }
