@@ -13,6 +13,7 @@ public final class Document {
   private Integer pages;
   private List<Integer> pageStarts = List.of();
   private List<Integer> recordStarts = List.of();
+  private List<float[]> embeddings = List.of();
   private List<Chunk> chunks = new ArrayList<>();
   private final Map<String, Object> result = new LinkedHashMap<>();
 
@@ -72,6 +73,15 @@ public final class Document {
 
   public void chunks(List<Chunk> chunks) {
     this.chunks = new ArrayList<>(chunks);
+  }
+
+  /** One vector per chunk, in order, when an embed step ran; empty otherwise. */
+  public List<float[]> embeddings() {
+    return embeddings;
+  }
+
+  public void embeddings(List<float[]> embeddings) {
+    this.embeddings = List.copyOf(embeddings);
   }
 
   /** The job's result summary; becomes the job's {@code result} JSON. */

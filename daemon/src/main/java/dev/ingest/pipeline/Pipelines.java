@@ -12,11 +12,16 @@ import java.util.TreeMap;
 /**
  * Resolves pipeline names to steps. Built in: {@code auto} (detect, extract, chunk, store) and {@code noop}
  * (no steps). Others come from configuration, {@code pipeline.<name>.steps=extract,chunk,store}, with step
- * options as {@code pipeline.<name>.<step>.<option>=value} (which also tune the built-in ones). Steps are
+ * options as {@code pipeline.<name>.<step>.<option>=value} (which also tune the built-in ones), falling back to
+ * worker-wide {@code <step>.<option>} settings such as {@code embed.url}. {@code auto} embeds its chunks when
+ * {@code embed.url} is set. Steps are
  * the built-in ones plus any {@link StepFactory} found through {@link ServiceLoader}.
  */
 public final class Pipelines {
-  public static final Map<String, String> BUILT_IN = Map.of("auto", "detect,extract,chunk,store", "noop", "");
+  public static final Map<String, String> BUILT_IN =
+      Map.of("auto", "detect,extract,chunk,store", "noop", "", "webhook", "webhook");
+  /** {@code auto} when an embedding endpoint is configured. */
+  static final String AUTO_WITH_EMBED = "detect,extract,chunk,embed,store";
 
   private final Map<String, StepFactory> factories = new TreeMap<>();
   private final Map<String, String> settings;
@@ -47,7 +52,8 @@ public final class Pipelines {
   }
 
   public Pipeline resolve(String name) {
-    String steps = settings.getOrDefault("pipeline." + name + ".steps", BUILT_IN.get(name));
+    String builtIn = "auto".equals(name) && settings.containsKey("embed.url") ? AUTO_WITH_EMBED : BUILT_IN.get(name);
+    String steps = settings.getOrDefault("pipeline." + name + ".steps", builtIn);
     if (steps == null) {
       throw new PermanentFailure(
           "unknown_pipeline", "unknown pipeline '" + name + "' (this worker knows " + String.join(", ", names()) + ")");
@@ -72,14 +78,16 @@ public final class Pipelines {
     return new Pipeline(name, out);
   }
 
+  /** Worker-wide {@code <step>.<option>} settings, overridden by {@code pipeline.<name>.<step>.<option>}. */
   private Map<String, String> options(String pipeline, String step) {
-    String prefix = "pipeline." + pipeline + "." + step + ".";
     Map<String, String> options = new LinkedHashMap<>();
-    settings.forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        options.put(k.substring(prefix.length()), v);
-      }
-    });
+    for (String prefix : List.of(step + ".", "pipeline." + pipeline + "." + step + ".")) {
+      settings.forEach((k, v) -> {
+        if (k.startsWith(prefix)) {
+          options.put(k.substring(prefix.length()), v);
+        }
+      });
+    }
     return options;
   }
 }

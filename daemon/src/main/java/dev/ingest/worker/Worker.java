@@ -275,6 +275,8 @@ public final class Worker {
     Failure failure;
     if (t instanceof PermanentFailure) {
       failure = Failure.permanent(((PermanentFailure) t).type(), t.getMessage());
+    } else if (t instanceof dev.ingest.core.RetryableFailure) {
+      failure = Failure.retryable(((dev.ingest.core.RetryableFailure) t).type(), t.getMessage());
     } else if (t instanceof IngestException) {
       IngestException e = (IngestException) t;
       failure = new Failure(e.getMessage(), e.getClass().getSimpleName().replace("Exception", "").toLowerCase(), e.retryable());

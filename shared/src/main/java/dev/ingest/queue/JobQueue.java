@@ -89,4 +89,17 @@ public interface JobQueue {
 
   /** Deletes finished jobs (and their errors); unfinished ones among the ids are left alone. */
   int deleteFinished(Collection<String> jobIds);
+
+  /**
+   * From now on, record an event whenever a job (other than a webhook delivery) reaches a terminal state.
+   * Idempotent; {@code name} says who listens (e.g. {@code webhooks}).
+   */
+  void subscribeToEvents(String name);
+
+  /**
+   * Takes up to {@code max} recorded events, oldest first, and in the same transaction enqueues the jobs
+   * {@code toJobs} makes of each, so an event is never lost nor turned into jobs twice. Returns how many
+   * events were taken. Concurrent dispatchers take different events.
+   */
+  int dispatchEvents(int max, java.util.function.Function<JobEvent, List<NewJob>> toJobs);
 }

@@ -490,4 +490,78 @@ public abstract class JobQueueContract {
     assertEquals(1000, queue.enqueueAll(jobs).stream().map(r -> r.job().id()).distinct().count());
     assertEquals(1000, queue.countDue(List.of()));
   }
+
+  // ---- events ----------------------------------------------------------------------------------------
+
+  private List<JobEvent> takeEvents() {
+    List<JobEvent> seen = new ArrayList<>();
+    queue.dispatchEvents(100, e -> {
+      seen.add(e);
+      return List.of();
+    });
+    return seen;
+  }
+
+  @Test
+  void noEventsAreRecordedUntilSomeoneSubscribes() {
+    enqueue("auto");
+    queue.complete(claimOne("w1"), "{}");
+    assertTrue(takeEvents().isEmpty());
+  }
+
+  @Test
+  void everyPathToATerminalStateRecordsOneEvent() {
+    queue.subscribeToEvents("webhooks");
+    queue.subscribeToEvents("webhooks"); // idempotent
+    Job completed = enqueue("auto");
+    queue.complete(claimOne("w1"), "{}");
+    Job failed = queue.enqueue(NewJob.builder("auto").build()).job();
+    queue.fail(claimOne("w1"), Failure.permanent("bad", "no"));
+    Job cancelledQueued = enqueue("auto");
+    queue.cancel(cancelledQueued.id());
+    Job expired = queue.enqueue(NewJob.builder("auto").maxAttempts(1).build()).job();
+    claimOne("w2");
+    clock.advance(TTL.plusSeconds(1));
+    queue.reclaimExpired();
+    Job retried = enqueue("auto");
+    queue.fail(claimOne("w1"), Failure.retryable("flaky", "again")); // not terminal: no event
+
+    List<JobEvent> events = takeEvents();
+    assertEquals(
+        List.of(completed.id() + " completed", failed.id() + " failed", cancelledQueued.id() + " cancelled",
+            expired.id() + " failed"),
+        events.stream().map(e -> e.jobId() + " " + e.status().wireName()).toList());
+    assertTrue(events.stream().noneMatch(e -> e.jobId().equals(retried.id())));
+    assertTrue(takeEvents().isEmpty(), "dispatched events are gone");
+  }
+
+  @Test
+  void dispatchEnqueuesTheJobsMadeOfEachEventAndWebhookJobsRaiseNoEventsThemselves() {
+    queue.subscribeToEvents("webhooks");
+    Job job = enqueue("auto");
+    queue.complete(claimOne("w1"), "{}");
+
+    int taken = queue.dispatchEvents(10, e -> List.of(
+        NewJob.builder("webhook").meta(Map.of("jobId", e.jobId(), "url", "http://a")).build(),
+        NewJob.builder("webhook").meta(Map.of("jobId", e.jobId(), "url", "http://b")).build()));
+
+    assertEquals(1, taken);
+    List<Job> deliveries = queue.list(new JobFilter(JobStatus.QUEUED, null, 10));
+    assertEquals(2, deliveries.size());
+    assertTrue(deliveries.stream().allMatch(d -> d.meta().get("jobId").equals(job.id())));
+    queue.complete(claimOne("w1"), "{}");
+    queue.complete(claimOne("w1"), "{}");
+    assertTrue(takeEvents().isEmpty());
+  }
+
+  @Test
+  void aDispatchThatFailsLeavesItsEventsForTheNextOne() {
+    queue.subscribeToEvents("webhooks");
+    enqueue("auto");
+    queue.complete(claimOne("w1"), "{}");
+    assertThrows(IllegalStateException.class, () -> queue.dispatchEvents(10, e -> {
+      throw new IllegalStateException("receiver list unreadable");
+    }));
+    assertEquals(1, takeEvents().size());
+  }
 }

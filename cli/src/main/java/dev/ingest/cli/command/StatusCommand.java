@@ -2,7 +2,7 @@ package dev.ingest.cli.command;
 
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
-import dev.ingest.cli.render.JobJson;
+import dev.ingest.json.JobJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.cli.render.Json;
 import dev.ingest.config.IngestRuntime;

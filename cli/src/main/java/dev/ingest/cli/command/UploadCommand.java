@@ -2,7 +2,7 @@ package dev.ingest.cli.command;
 
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
-import dev.ingest.cli.render.JobJson;
+import dev.ingest.cli.render.UploadJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.cli.render.Json;
 import dev.ingest.cli.render.UploadProgress;
@@ -115,7 +115,7 @@ public final class UploadCommand implements Callable<Integer> {
           UploadOutcome outcome = uploads.upload(file, request, progress);
           outcomes.add(outcome);
           if (!await) {
-            out.println(json ? Json.line(JobJson.upload(outcome, outcome.job())) : JobText.upload(outcome));
+            out.println(json ? Json.line(UploadJson.upload(outcome, outcome.job())) : JobText.upload(outcome));
             out.flush();
           }
         }
@@ -135,7 +135,7 @@ public final class UploadCommand implements Callable<Integer> {
       for (UploadOutcome outcome : outcomes) {
         Job job = byId.get(outcome.job().id());
         allCompleted &= job.status() == dev.ingest.core.JobStatus.COMPLETED;
-        out.println(json ? Json.line(JobJson.upload(outcome, job)) : JobText.line(job));
+        out.println(json ? Json.line(UploadJson.upload(outcome, job)) : JobText.line(job));
       }
       out.flush();
       return allCompleted ? ExitCodes.OK : ExitCodes.JOB_FAILED;

@@ -74,6 +74,21 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json (config log.format).")
   String logFormat;
 
+  @Option(
+      names = "--embed-url",
+      paramLabel = "URL",
+      description = "OpenAI-compatible embeddings endpoint; POST {URL}/v1/embeddings, key from INGEST_EMBED_API_KEY (config embed.url).")
+  String embedUrl;
+
+  @Option(names = "--embed-model", paramLabel = "NAME", description = "Embedding model name (config embed.model).")
+  String embedModel;
+
+  @Option(
+      names = "--webhook",
+      paramLabel = "URL",
+      description = "POST every finished job here, signed with INGEST_WEBHOOK_SECRET (repeatable; config webhook.urls).")
+  List<String> webhookUrls;
+
   @Option(names = "--drain", description = "Exit 0 once nothing is due.")
   boolean drain;
 
@@ -86,10 +101,21 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     IngestCommand root = IngestCommand.of(spec);
     Logging.level(root.verbose() ? "DEBUG" : "INFO");
-    IngestConfig config = root.config(Map.of());
+    Map<String, String> flags = new java.util.HashMap<>();
+    if (embedUrl != null) {
+      flags.put("embed.url", embedUrl);
+    }
+    if (embedModel != null) {
+      flags.put("embed.model", embedModel);
+    }
+    if (webhookUrls != null && !webhookUrls.isEmpty()) {
+      flags.put("webhook.urls", String.join(",", webhookUrls));
+    }
+    IngestConfig config = root.config(flags);
     Logging.format(logFormat != null ? logFormat : config.get("log.format", "text"));
     WorkerOptions options = options(config);
-    try (IngestRuntime runtime = root.openRuntime(Map.of(), options.concurrency() + 2)) {
+    dev.ingest.webhook.WebhookSettings webhooks = WorkerFactory.webhooks(config);
+    try (IngestRuntime runtime = root.openRuntime(flags, options.concurrency() + 3)) {
       boolean listen = !noListen && Boolean.parseBoolean(config.get("worker.listen", "true"));
       Worker worker = WorkerFactory.create(runtime, options, listen);
       int port = metricsPort != null ? metricsPort : config.getInt("worker.metrics-port", -1);
@@ -114,8 +140,14 @@ public final class WorkerCommand implements Callable<Integer> {
       String retainFor = retentionAge != null ? retentionAge : config.get("worker.retention").orElse(null);
       Duration retainAge = retainFor == null ? null : Durations.parse(retainFor);
       dev.ingest.worker.RetentionScheduler retention = null;
+      dev.ingest.webhook.WebhookDispatcher dispatcher = null;
       try {
         worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
+        if (webhooks.enabled()) {
+          dispatcher =
+              new dev.ingest.webhook.WebhookDispatcher(runtime.queue(), webhooks)
+                  .start(config.getDuration("webhook.dispatch-interval", Duration.ofMillis(500)));
+        }
         if (retainAge != null) {
           retention =
               new dev.ingest.worker.RetentionScheduler(
@@ -125,6 +157,9 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         worker.awaitStopped();
       } finally {
+        if (dispatcher != null) {
+          dispatcher.close();
+        }
         if (retention != null) {
           retention.close();
         }

@@ -2,6 +2,9 @@ package dev.ingest.pipeline.steps;
 
 import dev.ingest.chunk.Chunker;
 import dev.ingest.config.Durations;
+import dev.ingest.embed.EmbeddingOptions;
+import dev.ingest.webhook.WebhookSettings;
+import dev.ingest.webhook.WebhookStep;
 import dev.ingest.pipeline.Step;
 import dev.ingest.pipeline.StepFactory;
 import java.util.List;
@@ -17,7 +20,10 @@ public final class BuiltInSteps {
         factory("detect", o -> new DetectStep()),
         factory("extract", o -> new ExtractStep()),
         factory("chunk", BuiltInSteps::chunk),
+        factory("embed", o -> new EmbedStep(EmbeddingOptions.from(o))),
+        factory("exec", ExecStep::from),
         factory("store", o -> new StoreStep()),
+        factory("webhook", o -> new WebhookStep(WebhookSettings.from(o))),
         factory("delay", o -> new DelayStep(Durations.parse(o.getOrDefault("duration", "1s")))));
   }
 

@@ -32,7 +32,9 @@ public final class StoreStep implements Step {
     }
     ctx.progress(50, null);
     StringBuilder lines = new StringBuilder();
-    for (Chunk c : doc.chunks()) {
+    java.util.List<float[]> vectors = doc.embeddings();
+    for (int i = 0; i < doc.chunks().size(); i++) {
+      Chunk c = doc.chunks().get(i);
       ObjectNode line = JSON.createObjectNode();
       line.put("jobId", jobId);
       line.put("fileId", ctx.job().file().id());
@@ -43,6 +45,12 @@ public final class StoreStep implements Step {
         line.put("page", c.page());
       }
       line.put("text", c.text());
+      if (i < vectors.size()) {
+        com.fasterxml.jackson.databind.node.ArrayNode v = line.putArray("embedding");
+        for (float x : vectors.get(i)) {
+          v.add(x);
+        }
+      }
       lines.append(JSON.writeValueAsString(line)).append('\n');
     }
     byte[] chunks = lines.toString().getBytes(StandardCharsets.UTF_8);

@@ -1,19 +1,26 @@
-package dev.ingest.cli.render;
+package dev.ingest.json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.core.FileRef;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobError;
-import dev.ingest.upload.UploadOutcome;
 import java.time.Instant;
 import java.util.List;
 
-/** The {@code --json} shapes of DESIGN.md; their field names are a contract with users' scripts. */
+/**
+ * The job object of DESIGN.md, as {@code --json} prints it and webhooks deliver it; its field names are a
+ * contract with users' scripts and receivers.
+ */
 public final class JobJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private JobJson() {}
 
   public static ObjectNode job(Job job) {
-    ObjectNode o = Json.object();
+    ObjectNode o = MAPPER.createObjectNode();
     o.put("id", job.id());
     o.put("queue", job.queue());
     o.put("pipeline", job.pipeline());
@@ -37,7 +44,7 @@ public final class JobJson {
       file.put("sha256", f.sha256());
       file.put("mimeType", f.mimeType());
     }
-    o.set("result", Json.parse(job.resultJson()));
+    o.set("result", parse(job.resultJson()));
     if (job.error() == null) {
       o.putNull("error");
     } else {
@@ -72,20 +79,18 @@ public final class JobJson {
     return o;
   }
 
-  public static ObjectNode upload(UploadOutcome outcome, Job current) {
-    ObjectNode o = Json.object();
-    o.put("jobId", current.id());
-    o.put("path", outcome.path().toString());
-    o.put("fileId", outcome.file().id());
-    o.put("sha256", outcome.file().sha256());
-    o.put("size", outcome.file().size());
-    o.put("status", current.status().wireName());
-    o.put("deduplicated", outcome.deduplicated());
-    o.put("bytesSent", outcome.bytesSent());
-    return o;
-  }
-
   static String iso(Instant t) {
     return t == null ? null : t.toString();
+  }
+
+  private static JsonNode parse(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      return MAPPER.getNodeFactory().textNode(json);
+    }
   }
 }

@@ -1,0 +1,28 @@
+package dev.ingest.cli.render;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ingest.core.FileRef;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobError;
+import dev.ingest.upload.UploadOutcome;
+import java.time.Instant;
+import java.util.List;
+
+/** The {@code upload --json} line of DESIGN.md; its field names are a contract with users' scripts. */
+public final class UploadJson {
+  private UploadJson() {}
+
+  public static ObjectNode upload(UploadOutcome outcome, Job current) {
+    ObjectNode o = Json.object();
+    o.put("jobId", current.id());
+    o.put("path", outcome.path().toString());
+    o.put("fileId", outcome.file().id());
+    o.put("sha256", outcome.file().sha256());
+    o.put("size", outcome.file().size());
+    o.put("status", current.status().wireName());
+    o.put("deduplicated", outcome.deduplicated());
+    o.put("bytesSent", outcome.bytesSent());
+    return o;
+  }
+
+}

@@ -1,0 +1,134 @@
+package dev.ingest.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.ingest.core.Job;
+import dev.ingest.core.JobStatus;
+import dev.ingest.core.NewJob;
+import dev.ingest.queue.JobFilter;
+import dev.ingest.testing.WorkerHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Finished jobs announced to WireMock receivers through delivery jobs run by a real worker. */
+class WebhooksTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "whsec-test";
+  @TempDir Path dir;
+  private WorkerHarness h;
+  private WireMockServer receiver;
+  private WebhookDispatcher dispatcher;
+
+  @BeforeEach
+  void setUp() {
+    h = new WorkerHarness(dir);
+    receiver = new WireMockServer(options().dynamicPort());
+    receiver.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
+    h.close();
+    receiver.stop();
+  }
+
+  private void startWith(String urls, String maxAttempts) {
+    Map<String, String> settings =
+        Map.of("webhook.urls", urls, "webhook.secret", SECRET, "webhook.max-attempts", maxAttempts);
+    h.start(settings);
+    dispatcher =
+        new WebhookDispatcher(h.queue, WebhookSettings.from(Map.of("urls", urls, "secret", SECRET, "max-attempts", maxAttempts)))
+            .start(Duration.ofMillis(100));
+  }
+
+  private List<LoggedRequest> received(String path) {
+    return receiver.findAll(postRequestedFor(urlEqualTo(path)));
+  }
+
+  @Test
+  void aCompletedJobIsPostedAsItsJsonObjectSignedWithTheSecret() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
+    startWith(receiver.baseUrl() + "/hook", "3");
+    Job job = h.awaitStatus(h.upload(Files.writeString(dir.resolve("a.txt"), "hello hooks"), "auto"), JobStatus.COMPLETED);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 1);
+    LoggedRequest request = received("/hook").get(0);
+    String body = request.getBodyAsString();
+    JsonNode posted = JSON.readTree(body);
+    assertEquals(job.id(), posted.get("id").asText());
+    assertEquals("completed", posted.get("status").asText());
+    assertEquals("a.txt", posted.get("file").get("name").asText());
+    assertTrue(posted.get("result").has("chunks"));
+    assertEquals("job.completed", request.getHeader("Ingest-Event"));
+
+    String signature = request.getHeader(WebhookSignature.HEADER);
+    assertTrue(WebhookSignature.verify(SECRET, signature, body), signature);
+    assertFalse(WebhookSignature.verify("another-secret", signature, body));
+    assertFalse(WebhookSignature.verify(SECRET, signature, body.replace("completed", "failed")));
+    long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
+    assertTrue(Math.abs(Instant.now().getEpochSecond() - t) < 300, "timestamp is the send time");
+
+    Job delivery = h.queue.list(new JobFilter(JobStatus.COMPLETED, null, 10)).stream()
+        .filter(j -> j.pipeline().equals("webhook")).findFirst().orElseThrow();
+    assertEquals(delivery.id(), request.getHeader("Ingest-Delivery"));
+  }
+
+  @Test
+  void aDeadReceiverNeitherDelaysNorFailsTheJobAndItsDeliveryIsRetriedThenDeadLettered() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/down")).willReturn(aResponse().withStatus(503)));
+    receiver.stubFor(post(urlEqualTo("/up")).willReturn(aResponse().withStatus(200)));
+    startWith(receiver.baseUrl() + "/down," + receiver.baseUrl() + "/up", "3");
+    Job job = h.awaitStatus(h.upload(Files.writeString(dir.resolve("b.txt"), "still processed"), "auto"), JobStatus.COMPLETED);
+    assertEquals(1, h.queue.get(job.id()).attempts());
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        h.queue.list(new JobFilter(JobStatus.FAILED, null, 10)).stream().anyMatch(j -> j.pipeline().equals("webhook")));
+    Job dead = h.queue.list(new JobFilter(JobStatus.FAILED, null, 10)).get(0);
+    assertEquals(3, dead.attempts());
+    assertEquals("webhook_failed", dead.error().type());
+    assertTrue(dead.error().message().endsWith("/down answered 503"), dead.error().message());
+    assertEquals(3, received("/down").size());
+    assertEquals(1, received("/up").size(), "the healthy receiver got its delivery once");
+    assertEquals(JobStatus.COMPLETED, h.queue.get(job.id()).status());
+  }
+
+  @Test
+  void failedAndCancelledJobsAreAnnouncedToo() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
+    startWith(receiver.baseUrl() + "/hook", "3");
+    Job cancelled = h.queue.enqueue(NewJob.builder("auto").queue("elsewhere").build()).job();
+    h.queue.cancel(cancelled.id());
+    Job failed = h.queue.enqueue(NewJob.builder("no-such-pipeline").build()).job();
+    h.awaitStatus(failed, JobStatus.FAILED);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 2);
+    Map<String, String> events = new java.util.HashMap<>();
+    for (LoggedRequest r : received("/hook")) {
+      events.put(JSON.readTree(r.getBodyAsString()).get("id").asText(), r.getHeader("Ingest-Event"));
+    }
+    assertEquals(Map.of(cancelled.id(), "job.cancelled", failed.id(), "job.failed"), events);
+  }
+}
