@@ -28,11 +28,16 @@ public final class Pipelines {
 
   /** {@code settings} holds the {@code pipeline.*} keys of the configuration. */
   public Pipelines(Map<String, String> settings) {
+    this(settings, Pipelines.class.getClassLoader());
+  }
+
+  /** As above, with custom steps looked up through {@code plugins} (see {@link Plugins}). */
+  public Pipelines(Map<String, String> settings, ClassLoader plugins) {
     this.settings = Map.copyOf(settings);
     for (StepFactory f : BuiltInSteps.all()) {
       factories.put(f.name(), f);
     }
-    for (StepFactory f : ServiceLoader.load(StepFactory.class)) {
+    for (StepFactory f : ServiceLoader.load(StepFactory.class, plugins)) {
       factories.put(f.name(), f);
     }
   }

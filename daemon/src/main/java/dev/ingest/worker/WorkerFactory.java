@@ -18,7 +18,9 @@ public final class WorkerFactory {
    * (PostgreSQL {@code LISTEN/NOTIFY}), polling only as a slow safety net for jobs whose backoff ends.
    */
   public static Worker create(IngestRuntime runtime, WorkerOptions options, boolean listen) {
-    Pipelines pipelines = new Pipelines(pipelineSettings(runtime.config()));
+    java.nio.file.Path pluginDir =
+        runtime.config().get("plugins.dir").map(java.nio.file.Path::of).orElse(runtime.config().home().resolve("plugins"));
+    Pipelines pipelines = new Pipelines(pipelineSettings(runtime.config()), dev.ingest.pipeline.Plugins.classLoader(pluginDir));
     PipelineRunner runner = new PipelineRunner(pipelines, runtime.queue(), runtime.store(), runtime.clock());
     dev.ingest.queue.Wakeups wakeups = listen ? runtime.database().wakeups() : dev.ingest.queue.Wakeups.NONE;
     if (wakeups != dev.ingest.queue.Wakeups.NONE && options.maxPoll().compareTo(LISTENING_MAX_POLL) < 0) {
