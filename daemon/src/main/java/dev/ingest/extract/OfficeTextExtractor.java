@@ -26,6 +26,9 @@ import org.xml.sax.SAXException;
  * and OpenDocument (ODT, ODS, ODP). Only these parsers are used, not Tika's auto-detection of everything.
  */
 public final class OfficeTextExtractor implements TextExtractor {
+  /** What Tika calls an OOXML file wrapped in Office's password encryption. */
+  static final String PROTECTED_OOXML = "application/x-tika-ooxml-protected";
+
   private static final class Holder {
     static final Parser PARSER =
         new CompositeParser(
@@ -42,7 +45,8 @@ public final class OfficeTextExtractor implements TextExtractor {
         || mimeType.startsWith("application/vnd.ms-word")
         || mimeType.startsWith("application/vnd.ms-excel")
         || mimeType.startsWith("application/vnd.ms-powerpoint")
-        || mimeType.equals("application/msword");
+        || mimeType.equals("application/msword")
+        || mimeType.equals(PROTECTED_OOXML);
   }
 
   @Override
@@ -50,7 +54,11 @@ public final class OfficeTextExtractor implements TextExtractor {
     Metadata metadata = new Metadata();
     metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
     // why: the composite parser picks its parser by this type; without it nothing is parsed.
-    metadata.set(Metadata.CONTENT_TYPE, new TikaContentTypeDetector().detect(file, name));
+    String type = new TikaContentTypeDetector().detect(file, name);
+    if (type.equals(PROTECTED_OOXML)) {
+      throw new PermanentFailure("encrypted_input", name + ": the document is password-protected");
+    }
+    metadata.set(Metadata.CONTENT_TYPE, type);
     BodyContentHandler handler = new BodyContentHandler(-1);
     try (InputStream in = TikaInputStream.get(file)) {
       Holder.PARSER.parse(in, handler, metadata, new ParseContext());

@@ -69,6 +69,17 @@ class FormatsTest {
   }
 
   @Test
+  void aPasswordProtectedOfficeFileFailsPermanently() throws Exception {
+    Path locked = TestFiles.encryptedDocx(dir.resolve("locked.docx"), "nobody reads this");
+    String type = detector.detect(locked, "locked.docx");
+    assertTrue(new OfficeTextExtractor().supports(type), type);
+    PermanentFailure f =
+        assertThrows(PermanentFailure.class, () -> new OfficeTextExtractor().extract(locked, "locked.docx", p -> {}));
+    assertEquals("encrypted_input", f.type());
+    assertEquals("locked.docx: the document is password-protected", f.getMessage());
+  }
+
+  @Test
   void markdownLosesItsMarkupAndKeepsItsFirstHeadingAsTitle() throws Exception {
     Path md = Files.writeString(dir.resolve("n.md"), "# Release notes\n\nThe **queue** is *faster*.\n\n- one item\n- [a link](https://example.com)\n");
     Extracted e = new MarkdownTextExtractor().extract(md, "n.md", p -> {});

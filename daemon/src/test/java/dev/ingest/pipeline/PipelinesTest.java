@@ -48,6 +48,21 @@ class PipelinesTest {
     assertEquals("bad_config", f.type());
   }
 
+  @Test
+  void autoEmbedsOnlyWhenAnEmbeddingEndpointIsConfigured() {
+    assertEquals(List.of("detect", "extract", "chunk", "store"), names(new Pipelines(Map.of()).resolve("auto")));
+    assertEquals(
+        List.of("detect", "extract", "chunk", "embed", "store"),
+        names(new Pipelines(Map.of("embed.url", "http://localhost:1")).resolve("auto")));
+  }
+
+  @Test
+  void execNeedsACommandAndChunkAKnownUnit() {
+    Pipelines p = new Pipelines(Map.of("pipeline.e.steps", "exec", "pipeline.c.steps", "chunk", "pipeline.c.chunk.unit", "words"));
+    assertTrue(assertThrows(PermanentFailure.class, () -> p.resolve("e")).getMessage().contains("exec needs"));
+    assertTrue(assertThrows(PermanentFailure.class, () -> p.resolve("c")).getMessage().contains("chars or tokens"));
+  }
+
   private static List<String> names(Pipeline p) {
     return p.steps().stream().map(Step::name).toList();
   }

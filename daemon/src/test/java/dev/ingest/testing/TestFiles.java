@@ -97,6 +97,26 @@ public final class TestFiles {
     return file;
   }
 
+  /** A Word document that only opens with its password (Office's agile encryption, as Word writes it). */
+  public static Path encryptedDocx(Path file, String text) throws Exception {
+    Path plain = docx(Files.createTempFile("plain", ".docx"), "secret", text);
+    org.apache.poi.poifs.crypt.EncryptionInfo info =
+        new org.apache.poi.poifs.crypt.EncryptionInfo(org.apache.poi.poifs.crypt.EncryptionMode.agile);
+    org.apache.poi.poifs.crypt.Encryptor encryptor = info.getEncryptor();
+    encryptor.confirmPassword("open sesame");
+    try (org.apache.poi.poifs.filesystem.POIFSFileSystem fs = new org.apache.poi.poifs.filesystem.POIFSFileSystem()) {
+      try (java.io.OutputStream os = encryptor.getDataStream(fs)) {
+        Files.copy(plain, os);
+      }
+      try (java.io.OutputStream out = Files.newOutputStream(file)) {
+        fs.writeFilesystem(out);
+      }
+    } finally {
+      Files.deleteIfExists(plain);
+    }
+    return file;
+  }
+
   /** An Excel workbook with one sheet holding these rows. */
   public static Path xlsx(Path file, java.util.List<java.util.List<String>> rows) throws IOException {
     try (org.apache.poi.xssf.usermodel.XSSFWorkbook book = new org.apache.poi.xssf.usermodel.XSSFWorkbook();

@@ -27,15 +27,31 @@ public final class BuiltInSteps {
         factory("delay", o -> new DelayStep(Durations.parse(o.getOrDefault("duration", "1s")))));
   }
 
+  /**
+   * {@code size} and {@code overlap} count characters, or approximate tokens with {@code unit=tokens} (four
+   * characters to a token, the usual rule of thumb for English with OpenAI-style tokenizers).
+   */
   private static Step chunk(Map<String, String> options) {
-    int size = Integer.parseInt(options.getOrDefault("size", String.valueOf(Chunker.DEFAULT_SIZE)));
+    String unit = options.getOrDefault("unit", "chars");
+    int perUnit;
+    if (unit.equals("chars") || unit.equals("characters")) {
+      perUnit = 1;
+    } else if (unit.equals("tokens")) {
+      perUnit = CHARS_PER_TOKEN;
+    } else {
+      throw new IllegalArgumentException("chunk unit must be chars or tokens, not " + unit);
+    }
+    int size =
+        options.containsKey("size") ? Integer.parseInt(options.get("size")) * perUnit : Chunker.DEFAULT_SIZE;
     // why: the default overlap follows a configured size, so "size=300" alone is a valid setting.
     int overlap =
         options.containsKey("overlap")
-            ? Integer.parseInt(options.get("overlap"))
+            ? Integer.parseInt(options.get("overlap")) * perUnit
             : Math.min(Chunker.DEFAULT_OVERLAP, size * 15 / 100);
     return new ChunkStep(size, overlap);
   }
+
+  static final int CHARS_PER_TOKEN = 4;
 
   private static StepFactory factory(String name, Function<Map<String, String>, Step> create) {
     return new StepFactory() {
