@@ -1,12 +1,5 @@
 package dev.ingest.cli;
 
-import dev.ingest.cli.command.CleanupCommand;
-import dev.ingest.cli.command.JobsCommand;
-import dev.ingest.cli.command.QueueCommand;
-import dev.ingest.cli.command.ResultCommand;
-import dev.ingest.cli.command.StatusCommand;
-import dev.ingest.cli.command.UploadCommand;
-import dev.ingest.cli.command.WorkerCommand;
 import dev.ingest.config.IngestConfig;
 import dev.ingest.config.IngestRuntime;
 import java.nio.file.Path;
@@ -25,19 +18,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = IngestCommand.Version.class,
     description = "Gets files into a system and processed in the background.",
-    subcommands = {
-      UploadCommand.class,
-      StatusCommand.class,
-      ResultCommand.class,
-      WorkerCommand.class,
-      JobsCommand.class,
-      QueueCommand.class,
-      CleanupCommand.class,
-      dev.ingest.cli.command.ConfigCommand.class,
-      dev.ingest.cli.command.DoctorCommand.class,
-      dev.ingest.cli.command.CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 a waited-for job failed or was cancelled, 2 usage or invalid input,",

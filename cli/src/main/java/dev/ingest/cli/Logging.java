@@ -24,7 +24,7 @@ public final class Logging {
       return;
     }
     Logger logger = (Logger) root;
-    var appender = logger.getAppender("STDERR");
+    var appender = logger.getAppender(LogSetup.APPENDER);
     if (appender instanceof ch.qos.logback.core.ConsoleAppender) {
       @SuppressWarnings("unchecked")
       var console = (ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) appender;

@@ -10,7 +10,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = CommandLineFactory.create(out, err, System.getenv()).execute(args);
+    int code = CommandLineFactory.create(out, err, System.getenv(), args).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -26,12 +26,15 @@ public final class Database implements AutoCloseable {
   public static final int DEFAULT_POOL_SIZE = 4;
   static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
-  private final HikariDataSource dataSource;
+  /** SQLite opens a connection in well under a millisecond: a command this small needs no pool. */
+  static final int UNPOOLED_UP_TO = 2;
+
+  private final javax.sql.DataSource dataSource;
   private final Jdbi jdbi;
   private final SqlDialect dialect;
   private final String description;
 
-  private Database(HikariDataSource dataSource, SqlDialect dialect, String description) {
+  private Database(javax.sql.DataSource dataSource, SqlDialect dialect, String description) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.description = description;
@@ -77,6 +80,10 @@ public final class Database implements AutoCloseable {
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    if (poolSize <= UNPOOLED_UP_TO) {
+      // why: short CLI commands (status, result, jobs) start faster without a pool and its threads.
+      return new Database(sqlite, new SqliteDialect(), "sqlite:" + file);
+    }
     HikariConfig hikari = baseConfig(poolSize);
     hikari.setDataSource(sqlite);
     return new Database(start(hikari, "sqlite:" + file), new SqliteDialect(), "sqlite:" + file);
@@ -213,11 +220,14 @@ public final class Database implements AutoCloseable {
     return dialect.wakeups(
         () -> {
           try {
-            if (dataSource.getJdbcUrl() != null) {
-              return java.sql.DriverManager.getConnection(
-                  dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+            if (!(dataSource instanceof HikariDataSource)) {
+              return dataSource.getConnection();
             }
-            return dataSource.getDataSource().getConnection();
+            HikariDataSource pool = (HikariDataSource) dataSource;
+            if (pool.getJdbcUrl() != null) {
+              return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+            }
+            return pool.getDataSource().getConnection();
           } catch (SQLException e) {
             throw new UnavailableException("database " + description + " is unavailable: " + e.getMessage(), e);
           }
@@ -234,6 +244,8 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    dataSource.close();
+    if (dataSource instanceof HikariDataSource) {
+      ((HikariDataSource) dataSource).close();
+    }
   }
 }
