@@ -202,4 +202,33 @@ class EndToEndIT {
     assertEquals(JobStatus.QUEUED, back.status());
     assertEquals(0, back.attempts());
   }
+
+  @Test
+  void aWorkerServesPrometheusMetricsAndHealthOnItsPort() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    Path txt = Files.writeString(dir.resolve("measured.txt"), "twelve bytes");
+    String id = JSON.readTree(jar.run("upload", txt.toString(), "--json").out().lines().findFirst().orElseThrow())
+        .get("jobId").asText();
+    Process worker = jar.start("worker", "--metrics-port", String.valueOf(port));
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(id).status() == JobStatus.COMPLETED);
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> health = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/healthz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, health.statusCode(), health.body());
+    String metrics = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("ingest_jobs_completed_total{pipeline=\"auto\"} 1.0"), metrics);
+    assertTrue(metrics.contains("ingest_job_duration_seconds_bucket{"), metrics);
+    assertTrue(metrics.contains("ingest_bytes_processed_bytes_total 12.0"), metrics);
+    assertTrue(metrics.contains("ingest_queue_depth{"), metrics);
+
+    worker.destroy();
+    assertEquals(0, Jar.await(worker, Duration.ofSeconds(30)), jar.err(worker));
+  }
 }
