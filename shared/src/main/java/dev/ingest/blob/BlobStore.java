@@ -11,8 +11,11 @@ import java.util.Optional;
  */
 public interface BlobStore extends AutoCloseable {
 
-  /** Starts a multipart upload for {@code key}; returns its upload id. */
-  String createMultipart(String key);
+  /**
+   * Starts a multipart upload for {@code key}; returns its upload id. Every part but the last will be
+   * {@code partSize} bytes long (stores may place parts by it).
+   */
+  String createMultipart(String key, long partSize);
 
   /**
    * Stores part {@code partNumber} (1-based) of an upload. {@code checksum} is the base64 CRC32C of the bytes;

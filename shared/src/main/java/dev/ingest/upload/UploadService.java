@@ -127,7 +127,7 @@ public final class UploadService {
       checkUnchanged(path, size, mtime);
       return new Stored(register(new FileRef(fileId, name, size, single.sha256(), mime, key)), size, false);
     }
-    String uploadId = store.createMultipart(key);
+    String uploadId = store.createMultipart(key, partSize);
     UploadSession session =
         new UploadSession(
             Ids.generate("ups_", clock.now().toEpochMilli()),

@@ -70,7 +70,7 @@ public abstract class BlobStoreContract {
     byte[] p1 = bytes(PART, 1);
     byte[] p2 = bytes(PART, 2);
     byte[] p3 = bytes(1234, 3);
-    String id = store.createMultipart("objects/big");
+    String id = store.createMultipart("objects/big", PART);
     List<UploadedPart> parts = new ArrayList<>();
     parts.add(upload("objects/big", id, 2, p2));
     parts.add(0, upload("objects/big", id, 1, p1));
@@ -90,7 +90,7 @@ public abstract class BlobStoreContract {
   void listPartsShowsWhatAnInterruptedUploadAlreadySent() {
     byte[] p1 = bytes(PART, 4);
     byte[] p2 = bytes(PART, 5);
-    String id = store.createMultipart("objects/resume");
+    String id = store.createMultipart("objects/resume", PART);
     UploadedPart first = upload("objects/resume", id, 1, p1);
     UploadedPart second = upload("objects/resume", id, 2, p2);
     List<UploadedPart> listed = store.listParts("objects/resume", id);
@@ -103,7 +103,7 @@ public abstract class BlobStoreContract {
 
   @Test
   void resendingAPartReplacesIt() throws Exception {
-    String id = store.createMultipart("objects/again");
+    String id = store.createMultipart("objects/again", PART);
     upload("objects/again", id, 1, bytes(PART, 6));
     UploadedPart replaced = upload("objects/again", id, 1, bytes(100, 7));
     assertEquals(1, store.listParts("objects/again", id).size());
@@ -113,7 +113,7 @@ public abstract class BlobStoreContract {
 
   @Test
   void abortedUploadLeavesNothingBehind() {
-    String id = store.createMultipart("objects/gone");
+    String id = store.createMultipart("objects/gone", PART);
     upload("objects/gone", id, 1, bytes(PART, 8));
     assertTrue(store.listPendingUploads().stream().anyMatch(u -> u.uploadId().equals(id)));
     store.abortMultipart("objects/gone", id);
@@ -124,7 +124,7 @@ public abstract class BlobStoreContract {
 
   @Test
   void partWithAWrongChecksumIsRejected() {
-    String id = store.createMultipart("objects/corrupt");
+    String id = store.createMultipart("objects/corrupt", PART);
     byte[] data = bytes(1000, 9);
     String wrong = Checksums.crc32c(bytes(1000, 10), 1000);
     assertThrows(IngestException.class, () -> store.uploadPart("objects/corrupt", id, 1, data, data.length, wrong));

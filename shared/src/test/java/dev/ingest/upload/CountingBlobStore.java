@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real store with a fault switch in front: counts parts stored and fails the parts it is told to. */
-public final class CountingBlobStore implements BlobStore {
+public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileRegionUpload {
   private final BlobStore delegate;
   public final AtomicInteger partsSent = new AtomicInteger();
   public final AtomicInteger puts = new AtomicInteger();
@@ -24,8 +24,8 @@ public final class CountingBlobStore implements BlobStore {
   }
 
   @Override
-  public String createMultipart(String key) {
-    return delegate.createMultipart(key);
+  public String createMultipart(String key, long partSize) {
+    return delegate.createMultipart(key, partSize);
   }
 
   @Override
@@ -34,6 +34,28 @@ public final class CountingBlobStore implements BlobStore {
       throw new UnavailableException("injected failure on part " + partNumber, null);
     }
     UploadedPart part = delegate.uploadPart(key, uploadId, partNumber, data, length, checksum);
+    partsSent.incrementAndGet();
+    return part;
+  }
+
+  @Override
+  public UploadedPart uploadPartFromFile(
+      String key, String uploadId, int partNumber, java.nio.file.Path source, long offset, int length, String checksum) {
+    if (!(delegate instanceof dev.ingest.blob.FileRegionUpload)) {
+      byte[] data = new byte[length];
+      try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(source)) {
+        in.read(java.nio.ByteBuffer.wrap(data), offset);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return uploadPart(key, uploadId, partNumber, data, length, checksum);
+    }
+    if (failingParts.contains(partNumber)) {
+      throw new UnavailableException("injected failure on part " + partNumber, null);
+    }
+    UploadedPart part =
+        ((dev.ingest.blob.FileRegionUpload) delegate)
+            .uploadPartFromFile(key, uploadId, partNumber, source, offset, length, checksum);
     partsSent.incrementAndGet();
     return part;
   }

@@ -31,13 +31,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * {@link BlobStore} in a local folder. Parts are files in a staging folder per upload, each written under a
- * temporary name and renamed into place; completion concatenates them into a temporary file in the same
- * file system and renames it onto the key, so no reader ever sees half an object.
+ * {@link BlobStore} in a local folder. A multipart upload is a staging folder holding one data file: each
+ * part is written straight to its place in it ({@code (number - 1) x partSize}), then recorded by an empty
+ * marker file named after its number, size and CRC32C. Completion checks the markers, cuts the data file to
+ * the parts' total and renames it onto the key, so no reader ever sees half an object and no byte is
+ * written twice.
  */
-public final class LocalBlobStore implements BlobStore {
+public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegionUpload {
   private static final String STAGING = ".staging";
   private static final String KEY_FILE = "key";
+  private static final String PART_SIZE_FILE = "part-size";
+  private static final String DATA_FILE = "data";
 
   private final Path root;
   private final Path staging;
@@ -53,12 +57,18 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public String createMultipart(String key) {
+  public String createMultipart(String key, long partSize) {
     BlobKeys.requireSafe(key);
+    if (partSize < 1) {
+      throw new IllegalArgumentException("part size must be positive");
+    }
     String uploadId = Ids.generate("up_", System.currentTimeMillis());
     Path dir = staging.resolve(uploadId);
     io(() -> {
       Files.createDirectories(dir);
+      Files.createFile(dir.resolve(DATA_FILE));
+      Files.writeString(dir.resolve(PART_SIZE_FILE), Long.toString(partSize), StandardCharsets.UTF_8);
+      // why: written last, it is what makes the folder an upload (see uploadDir).
       Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
       return null;
     });
@@ -72,22 +82,55 @@ public final class LocalBlobStore implements BlobStore {
     if (checksum != null && !checksum.equals(actual)) {
       throw new InvalidInputException("part " + partNumber + " of " + key + " arrived corrupted (CRC32C mismatch)");
     }
-    Path tmp = dir.resolve(String.format("%05d.%s.tmp", partNumber, Ids.generate("", 0).substring(10)));
-    Path part = dir.resolve(partName(partNumber, actual));
+    long partSize = partSize(dir);
+    if (partNumber < 1 || length > partSize) {
+      throw new InvalidInputException("part " + partNumber + " of " + key + " is larger than the upload's part size");
+    }
     io(() -> {
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data, 0, length);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-      }
       for (Path old : partFiles(dir, partNumber)) {
         Files.deleteIfExists(old);
       }
-      move(tmp, part);
+      try (FileChannel out = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data, 0, length);
+        long at = (partNumber - 1) * partSize;
+        while (buffer.hasRemaining()) {
+          at += out.write(buffer, at);
+        }
+      }
+      Files.createFile(dir.resolve(partName(partNumber, length, actual)));
       return null;
     });
     return new UploadedPart(partNumber, actual, actual, length);
+  }
+
+  @Override
+  public UploadedPart uploadPartFromFile(
+      String key, String uploadId, int partNumber, Path source, long offset, int length, String checksum) {
+    Path dir = uploadDir(key, uploadId);
+    long partSize = partSize(dir);
+    if (partNumber < 1 || length > partSize) {
+      throw new InvalidInputException("part " + partNumber + " of " + key + " is larger than the upload's part size");
+    }
+    io(() -> {
+      for (Path old : partFiles(dir, partNumber)) {
+        Files.deleteIfExists(old);
+      }
+      try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+          FileChannel out = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
+        long at = (partNumber - 1) * partSize;
+        long done = 0;
+        while (done < length) {
+          long n = in.transferTo(offset + done, length - done, out.position(at + done));
+          if (n <= 0) {
+            throw new InvalidInputException(source + " shrank while it was being uploaded; run the upload again");
+          }
+          done += n;
+        }
+      }
+      Files.createFile(dir.resolve(partName(partNumber, length, checksum)));
+      return null;
+    });
+    return new UploadedPart(partNumber, checksum, checksum, length);
   }
 
   @Override
@@ -109,31 +152,29 @@ public final class LocalBlobStore implements BlobStore {
   public void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
     Path dir = uploadDir(key, uploadId);
     Path target = objectPath(key);
-    Path assembled = dir.resolve("assembled.tmp");
+    long partSize = partSize(dir);
     io(() -> {
-      Files.createDirectories(target.getParent());
-      try (FileChannel out =
-          FileChannel.open(assembled, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        int expected = 1;
-        for (UploadedPart part : parts) {
-          if (part.number() != expected++) {
-            throw new InvalidInputException("parts of " + key + " are not numbered 1.." + parts.size());
-          }
-          Path file = dir.resolve(partName(part.number(), part.etag()));
-          if (!Files.exists(file)) {
-            throw new InvalidInputException("part " + part.number() + " of " + key + " is missing or differs");
-          }
-          try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = in.size();
-            long done = 0;
-            while (done < size) {
-              done += in.transferTo(done, size - done, out);
-            }
-          }
+      long total = 0;
+      int expected = 1;
+      for (UploadedPart part : parts) {
+        if (part.number() != expected++) {
+          throw new InvalidInputException("parts of " + key + " are not numbered 1.." + parts.size());
         }
+        if (!Files.exists(dir.resolve(partName(part.number(), part.size(), part.etag())))) {
+          throw new InvalidInputException("part " + part.number() + " of " + key + " is missing or differs");
+        }
+        if (part.number() < parts.size() && part.size() != partSize) {
+          throw new InvalidInputException("part " + part.number() + " of " + key + " is shorter than the part size");
+        }
+        total += part.size();
+      }
+      Files.createDirectories(target.getParent());
+      Path data = dir.resolve(DATA_FILE);
+      try (FileChannel out = FileChannel.open(data, StandardOpenOption.WRITE)) {
+        out.truncate(total);
         out.force(false);
       }
-      move(assembled, target);
+      move(data, target);
       deleteTree(dir);
       return null;
     });
@@ -230,6 +271,10 @@ public final class LocalBlobStore implements BlobStore {
       if (!owner.equals(key)) {
         throw new NotFoundException("upload " + uploadId + " belongs to another object");
       }
+      if (!Files.exists(dir.resolve(PART_SIZE_FILE))) {
+        // why: an upload staged by an older version (a file per part) cannot be resumed; it starts again.
+        throw new NotFoundException("upload " + uploadId + " was staged by an older version of ingest");
+      }
       return dir;
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no upload " + uploadId + " for " + key + " (completed or aborted)");
@@ -238,17 +283,22 @@ public final class LocalBlobStore implements BlobStore {
     }
   }
 
-  private static String partName(int number, String checksum) {
+  private static String partName(int number, long size, String checksum) {
     // why: base64 may hold '/' and '+'; make it file-name safe.
-    return String.format("%05d-%s.part", number, checksum.replace('/', '_').replace('+', '-').replace("=", ""));
+    return String.format(
+        "%05d-%d-%s.part", number, size, checksum.replace('/', '_').replace('+', '-').replace("=", ""));
   }
 
-  private static UploadedPart parsePart(Path file) throws IOException {
-    String name = file.getFileName().toString();
-    int number = Integer.parseInt(name.substring(0, 5));
-    String safe = name.substring(6, name.length() - ".part".length());
-    String checksum = safe.replace('_', '/').replace('-', '+') + "==";
-    return new UploadedPart(number, checksum, checksum, Files.size(file));
+  private static UploadedPart parsePart(Path file) {
+    String[] fields = file.getFileName().toString().replace(".part", "").split("-", 3);
+    int number = Integer.parseInt(fields[0]);
+    long size = Long.parseLong(fields[1]);
+    String checksum = fields[2].replace('_', '/').replace('-', '+') + "==";
+    return new UploadedPart(number, checksum, checksum, size);
+  }
+
+  private long partSize(Path dir) {
+    return io(() -> Long.parseLong(Files.readString(dir.resolve(PART_SIZE_FILE)).trim()));
   }
 
   private static List<Path> partFiles(Path dir, int number) throws IOException {

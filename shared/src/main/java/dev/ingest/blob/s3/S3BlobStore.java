@@ -113,7 +113,7 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
-  public String createMultipart(String key) {
+  public String createMultipart(String key, long partSize) {
     return negotiated(
         key,
         () -> s3.createMultipartUpload(

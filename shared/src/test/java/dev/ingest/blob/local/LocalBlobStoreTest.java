@@ -1,6 +1,7 @@
 package dev.ingest.blob.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingest.blob.BlobStore;
@@ -25,7 +26,7 @@ class LocalBlobStoreTest extends BlobStoreContract {
   @Test
   void aStoreOpenedAgainSeesTheUploadOfTheOneBefore() {
     byte[] part = bytes(PART, 11);
-    String id = store.createMultipart("objects/x");
+    String id = store.createMultipart("objects/x", PART);
     store.uploadPart("objects/x", id, 1, part, part.length, Checksums.crc32c(part, part.length));
     LocalBlobStore reopened = new LocalBlobStore(dir);
     List<UploadedPart> parts = reopened.listParts("objects/x", id);
@@ -37,12 +38,52 @@ class LocalBlobStoreTest extends BlobStoreContract {
   @Test
   void completionLeavesNoTemporaryFilesBeside() throws Exception {
     byte[] part = bytes(1000, 12);
-    String id = store.createMultipart("objects/y");
+    String id = store.createMultipart("objects/y", PART);
     UploadedPart p = store.uploadPart("objects/y", id, 1, part, part.length, Checksums.crc32c(part, part.length));
     store.completeMultipart("objects/y", id, List.of(p));
     try (Stream<Path> files = Files.walk(dir)) {
       List<Path> leftovers = files.filter(Files::isRegularFile).filter(f -> !f.endsWith(Path.of("objects", "y"))).toList();
       assertTrue(leftovers.isEmpty(), "left behind: " + leftovers);
+    }
+  }
+
+  @Test
+  void partsMustFitThePartSizeAndOnlyTheLastMayBeShorter() {
+    String id = store.createMultipart("objects/z", 1000);
+    byte[] big = bytes(1001, 13);
+    assertThrows(dev.ingest.core.InvalidInputException.class,
+        () -> store.uploadPart("objects/z", id, 1, big, big.length, Checksums.crc32c(big, big.length)));
+    byte[] shortPart = bytes(10, 14);
+    UploadedPart first = store.uploadPart("objects/z", id, 1, shortPart, 10, Checksums.crc32c(shortPart, 10));
+    UploadedPart second = store.uploadPart("objects/z", id, 2, shortPart, 10, Checksums.crc32c(shortPart, 10));
+    assertThrows(dev.ingest.core.InvalidInputException.class, () -> store.completeMultipart("objects/z", id, List.of(first, second)));
+  }
+
+  @Test
+  void anUploadStagedByAnOlderLayoutIsUnknownSoItStartsAgain() throws Exception {
+    String id = store.createMultipart("objects/old", PART);
+    Files.delete(dir.resolve(".staging").resolve(id).resolve("part-size"));
+    assertThrows(dev.ingest.core.NotFoundException.class, () -> store.listParts("objects/old", id));
+  }
+
+  @Test
+  void partsCopiedFromAFileRegionLandInTheirPlace() throws Exception {
+    byte[] content = bytes(2500, 15);
+    Path source = Files.write(dir.resolve("source.bin"), content);
+    String id = store.createMultipart("objects/f", 1000);
+    LocalBlobStore local = (LocalBlobStore) store;
+    List<UploadedPart> parts = new java.util.ArrayList<>();
+    for (int n : new int[] {3, 1, 2}) {
+      int offset = (n - 1) * 1000;
+      int length = Math.min(1000, content.length - offset);
+      byte[] region = java.util.Arrays.copyOfRange(content, offset, offset + length);
+      parts.add(local.uploadPartFromFile("objects/f", id, n, source, offset, length, Checksums.crc32c(region, length)));
+    }
+    parts.sort(java.util.Comparator.comparingInt(UploadedPart::number));
+    assertEquals(parts, store.listParts("objects/f", id));
+    store.completeMultipart("objects/f", id, parts);
+    try (java.io.InputStream in = store.get("objects/f")) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(content, in.readAllBytes());
     }
   }
 }

@@ -24,7 +24,7 @@ class S3MockBlobStoreTest extends S3ServerBlobStoreContract {
 
   @Test
   void listPartsFollowsThePagesPast1000Parts() throws Exception {
-    String id = store.createMultipart("objects/many");
+    String id = store.createMultipart("objects/many", PART);
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> sent = new ArrayList<>();
