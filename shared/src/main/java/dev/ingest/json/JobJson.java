@@ -1,8 +1,5 @@
 package dev.ingest.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.core.FileRef;
 import dev.ingest.core.Job;
@@ -15,12 +12,10 @@ import java.util.List;
  * contract with users' scripts and receivers.
  */
 public final class JobJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private JobJson() {}
 
   public static ObjectNode job(Job job) {
-    ObjectNode o = MAPPER.createObjectNode();
+    ObjectNode o = Json.object();
     o.put("id", job.id());
     o.put("queue", job.queue());
     o.put("pipeline", job.pipeline());
@@ -44,7 +39,7 @@ public final class JobJson {
       file.put("sha256", f.sha256());
       file.put("mimeType", f.mimeType());
     }
-    o.set("result", parse(job.resultJson()));
+    o.set("result", Json.parse(job.resultJson()));
     if (job.error() == null) {
       o.putNull("error");
     } else {
@@ -81,16 +76,5 @@ public final class JobJson {
 
   static String iso(Instant t) {
     return t == null ? null : t.toString();
-  }
-
-  private static JsonNode parse(String json) {
-    if (json == null) {
-      return null;
-    }
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      return MAPPER.getNodeFactory().textNode(json);
-    }
   }
 }

@@ -3,7 +3,7 @@ package dev.ingest.cli.command;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
-import dev.ingest.cli.render.Json;
+import dev.ingest.json.Json;
 import dev.ingest.config.Durations;
 import dev.ingest.config.IngestRuntime;
 import dev.ingest.queue.QueueStats;

@@ -4,7 +4,7 @@ import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
 import dev.ingest.json.JobJson;
 import dev.ingest.cli.render.JobText;
-import dev.ingest.cli.render.Json;
+import dev.ingest.json.Json;
 import dev.ingest.config.IngestRuntime;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;

@@ -1,5 +1,6 @@
 package dev.ingest.cli.render;
 
+import dev.ingest.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.core.FileRef;
 import dev.ingest.core.Job;

@@ -1,11 +1,11 @@
-package dev.ingest.cli.render;
+package dev.ingest.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The one JSON mapper of the CLI: compact, one object per line. */
+/** The one JSON mapper of the CLI and its job objects: compact, one object per line. */
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
 
