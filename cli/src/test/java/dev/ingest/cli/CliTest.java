@@ -116,6 +116,14 @@ class CliTest {
   }
 
   @Test
+  void aWorkerWithAMisconfiguredPipelineOrPeerRefusesToStart() throws Exception {
+    assertOneLineError(cli.run("worker", "--drain", "--embed-url", "ftp://embeddings.local"), ExitCodes.USAGE, "embed url must be http(s)");
+    assertOneLineError(cli.run("worker", "--drain", "--webhook", "hooks.local/x"), ExitCodes.USAGE, "webhook URL must be http(s)");
+    Path config = java.nio.file.Files.writeString(dir.resolve("bad.properties"), "pipeline.ocr.steps=exec,store\n");
+    assertOneLineError(cli.run("--config", config.toString(), "worker", "--drain"), ExitCodes.USAGE, "exec needs");
+  }
+
+  @Test
   void unknownJobIsExit3() {
     assertOneLineError(cli.run("status", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job job_doesnotexist");
     assertOneLineError(cli.run("result", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job");

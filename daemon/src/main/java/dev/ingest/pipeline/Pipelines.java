@@ -56,6 +56,20 @@ public final class Pipelines {
     return names;
   }
 
+  /**
+   * Resolves every pipeline once, so a worker with a misconfigured one (unknown step, bad option, an embed
+   * URL that is not http) refuses to start instead of failing each job that names it.
+   */
+  public void validate() {
+    for (String name : names()) {
+      try {
+        resolve(name);
+      } catch (PermanentFailure e) {
+        throw new dev.ingest.core.InvalidInputException(e.getMessage(), e);
+      }
+    }
+  }
+
   public Pipeline resolve(String name) {
     String builtIn = "auto".equals(name) && settings.containsKey("embed.url") ? AUTO_WITH_EMBED : BUILT_IN.get(name);
     String steps = settings.getOrDefault("pipeline." + name + ".steps", builtIn);

@@ -21,6 +21,7 @@ public final class WorkerFactory {
     java.nio.file.Path pluginDir =
         runtime.config().get("plugins.dir").map(java.nio.file.Path::of).orElse(runtime.config().home().resolve("plugins"));
     Pipelines pipelines = new Pipelines(pipelineSettings(runtime.config()), dev.ingest.pipeline.Plugins.classLoader(pluginDir));
+    pipelines.validate();
     PipelineRunner runner = new PipelineRunner(pipelines, runtime.queue(), runtime.store(), runtime.clock());
     dev.ingest.queue.Wakeups wakeups = listen ? runtime.database().wakeups() : dev.ingest.queue.Wakeups.NONE;
     if (wakeups != dev.ingest.queue.Wakeups.NONE && options.maxPoll().compareTo(LISTENING_MAX_POLL) < 0) {
