@@ -178,7 +178,7 @@ public final class SqlJobQueue implements JobQueue {
     if (filter.queue() != null) {
       sql.append(" AND queue = :queue");
     }
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    sql.append(" ORDER BY id DESC LIMIT :limit");
     return db.withHandle(
         h -> {
           Query q = h.createQuery(sql.toString()).bind("limit", filter.limit());
@@ -409,10 +409,13 @@ public final class SqlJobQueue implements JobQueue {
           List<Map<String, Object>> expired =
               h.createQuery(
                       "SELECT id, attempts, lease_owner FROM jobs WHERE status = 'running' "
-                          + "AND lease_expires_at < :now ORDER BY id LIMIT 500")
+                          + "AND lease_expires_at < :now LIMIT 500")
                   .bind("now", now)
                   .mapToMap()
                   .list();
+          // why: sorted here, not by the query: ORDER BY id leads SQLite's planner to walk the primary key
+          // through every finished job instead of the small index of running ones.
+          expired.sort(java.util.Comparator.comparing(row -> (String) row.get("id")));
           int reclaimed = 0;
           for (Map<String, Object> row : expired) {
             String id = (String) row.get("id");
