@@ -178,7 +178,7 @@ public final class SqlJobQueue implements JobQueue {
     if (filter.queue() != null) {
       sql.append(" AND queue = :queue");
     }
-    sql.append(" ORDER BY id DESC LIMIT :limit");
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     return db.withHandle(
         h -> {
           Query q = h.createQuery(sql.toString()).bind("limit", filter.limit());
