@@ -464,7 +464,13 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   private static String fence() {
-    return "WHERE id = :fenceId AND lease_owner = :fenceOwner AND attempts = :fenceAttempt AND status = 'running'";
+    // why: IS NOT DISTINCT FROM (equal here, as a running job always has an owner) cannot use an index, so
+    // the planner looks the row up by id. With a plain "=" PostgreSQL, once its statistics show few running
+    // jobs, picked the small jobs_owner index; but that index keeps an entry for every job an owner ever
+    // claimed until vacuum reaches it, so each completion walked tens of thousands of dead entries (20-30 ms)
+    // and throughput fell from ~9,000 to ~1,400 jobs/s as finished jobs accumulated.
+    return "WHERE id = :fenceId AND lease_owner IS NOT DISTINCT FROM :fenceOwner AND attempts = :fenceAttempt "
+        + "AND status = 'running'";
   }
 
   private static Map<String, Object> fenceArgs(Lease lease) {
