@@ -124,6 +124,32 @@ class CliTest {
   }
 
   @Test
+  void aDrainingWorkerAnnouncesWhatItFinishedBeforeItExits() throws Exception {
+    com.github.tomakehurst.wiremock.WireMockServer receiver =
+        new com.github.tomakehurst.wiremock.WireMockServer(
+            com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+    receiver.start();
+    try {
+      receiver.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/hook")
+          .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+      String hook = receiver.baseUrl() + "/hook";
+      assertEquals(0, cli.run("worker", "--drain", "--webhook", hook).code()); // subscribes; nothing to do
+      Path a = java.nio.file.Files.writeString(dir.resolve("announce.txt"), "tell them");
+      String id = cli.run("upload", a.toString(), "--json").firstLine().replaceAll(".*\"jobId\":\"([^\"]+)\".*", "$1");
+
+      Cli.Result worker = cli.run("worker", "--drain", "--webhook", hook);
+
+      assertEquals(0, worker.code(), worker.err());
+      var posted = receiver.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+          com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/hook")));
+      assertEquals(1, posted.size(), "delivered before the drained worker exited");
+      assertTrue(posted.get(0).getBodyAsString().contains(id));
+    } finally {
+      receiver.stop();
+    }
+  }
+
+  @Test
   void unknownJobIsExit3() {
     assertOneLineError(cli.run("status", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job job_doesnotexist");
     assertOneLineError(cli.run("result", "job_doesnotexist"), ExitCodes.NOT_FOUND, "no job");

@@ -19,6 +19,7 @@ final class CompletionWriter {
   private static final Logger log = LoggerFactory.getLogger(CompletionWriter.class);
   static final int MAX_BATCH = 1000;
 
+  private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
   private final JobQueue queue;
   private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -35,7 +36,13 @@ final class CompletionWriter {
   }
 
   void submit(Completion completion) {
+    unwritten.incrementAndGet();
     pending.add(completion);
+  }
+
+  /** Whether every submitted completion is in the database. */
+  boolean idle() {
+    return unwritten.get() == 0;
   }
 
   int backlog() {
@@ -69,6 +76,7 @@ final class CompletionWriter {
 
   private void write(List<Completion> batch) {
     Set<String> lost = queue.completeAll(batch);
+    unwritten.addAndGet(-batch.size());
     for (Completion c : batch) {
       if (lost.contains(c.lease().jobId())) {
         log.warn("{}: lease lost before its completion was recorded; another attempt owns it", c.lease().jobId());

@@ -40,6 +40,7 @@ public final class Worker {
   private final dev.ingest.queue.Wakeups wakeups;
   private final CompletionWriter completions;
   private volatile WorkerEvents events = WorkerEvents.NONE;
+  private volatile java.util.function.IntSupplier beforeDrain = () -> 0;
   private final WorkerOptions options;
   private final Clock clock;
   private final String id;
@@ -75,6 +76,16 @@ public final class Worker {
   }
 
   /** Sets who hears about jobs and leases (metrics); call before {@link #start}. */
+  /**
+   * With {@code --drain}: work to do before the worker may call itself drained, run once nothing is due and
+   * every outcome is recorded; it returns how much it found (e.g. webhook events turned into delivery jobs),
+   * and the worker goes on while that is more than zero.
+   */
+  public Worker beforeDrain(java.util.function.IntSupplier pending) {
+    this.beforeDrain = pending;
+    return this;
+  }
+
   public Worker observedBy(WorkerEvents events) {
     this.events = events;
     return this;
@@ -134,7 +145,8 @@ public final class Worker {
             idle = options.minPoll().toMillis();
             continue;
           }
-          if (options.drain() && running.isEmpty() && queue.countDue(options.queues()) == 0) {
+          if (options.drain() && running.isEmpty() && completions.idle() && beforeDrain.getAsInt() == 0
+              && queue.countDue(options.queues()) == 0) {
             log.info("worker {}: nothing due, drained", id);
             break;
           }

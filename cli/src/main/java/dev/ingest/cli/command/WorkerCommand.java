@@ -142,12 +142,14 @@ public final class WorkerCommand implements Callable<Integer> {
       dev.ingest.worker.RetentionScheduler retention = null;
       dev.ingest.webhook.WebhookDispatcher dispatcher = null;
       try {
-        worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
         if (webhooks.enabled()) {
           dispatcher =
               new dev.ingest.webhook.WebhookDispatcher(runtime.queue(), webhooks)
                   .start(config.getDuration("webhook.dispatch-interval", Duration.ofMillis(500)));
+          // why: --drain must not exit with finished jobs still unannounced.
+          worker.beforeDrain(dispatcher::dispatchAll);
         }
+        worker.start(WorkerFactory.hostName(), ProcessHandle.current().pid());
         if (retainAge != null) {
           retention =
               new dev.ingest.worker.RetentionScheduler(
