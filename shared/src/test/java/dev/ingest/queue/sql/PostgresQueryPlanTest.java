@@ -1,0 +1,56 @@
+package dev.ingest.queue.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingest.core.Clock;
+import dev.ingest.core.NewJob;
+import dev.ingest.core.RetryPolicy;
+import dev.ingest.queue.Completion;
+import dev.ingest.queue.Lease;
+import dev.ingest.testing.EmbeddedPg;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The plans PostgreSQL picks for the hot statements once a queue has history. */
+class PostgresQueryPlanTest {
+  @Test
+  void fencedWritesFindTheirJobByIdEvenWhenStatisticsShowNoRunningJobs() {
+    try (Database db = Database.open(EmbeddedPg.freshDatabase(), 2)) {
+      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
+      // history: 3,000 jobs claimed by one owner and completed, so the partial index of running jobs holds
+      // 3,000 dead entries and the statistics say that almost no job is running
+      List<NewJob> jobs = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        jobs.add(NewJob.builder("noop").build());
+      }
+      queue.enqueueAll(jobs);
+      List<Lease> leases;
+      while (!(leases = queue.claim("worker-1", List.of(), 500, Duration.ofMinutes(1))).isEmpty()) {
+        List<Completion> done = new ArrayList<>();
+        leases.forEach(lease -> done.add(new Completion(lease, "{}")));
+        assertEquals(Set.of(), queue.completeAll(done));
+      }
+      db.withHandle(h -> h.execute("ANALYZE jobs"));
+
+      String fenced = SqlJobQueue.fence()
+          .replace(":fenceId", "$1").replace(":fenceOwner", "$2").replace(":fenceAttempt", "$3");
+      String plan = db.withHandle(h -> {
+        h.execute("SET plan_cache_mode = force_generic_plan");
+        h.execute("PREPARE fenced(text, text, int) AS UPDATE jobs SET updated_at = 0 " + fenced);
+        String text = String.join("\n", h.createQuery("EXPLAIN EXECUTE fenced('job_x', 'worker-1', 1)")
+            .mapTo(String.class).list());
+        h.execute("DEALLOCATE fenced");
+        h.execute("RESET plan_cache_mode");
+        return text;
+      });
+
+      assertTrue(plan.contains("jobs_pkey"), plan);
+      assertFalse(plan.contains("jobs_owner"), plan);
+    }
+  }
+}
