@@ -350,6 +350,48 @@ public abstract class JobQueueContract {
     assertEquals(1, claimOne("other").attempt());
   }
 
+  /**
+   * Fenced writes name owner and attempt but not the status, so this must hold on every path: a job has a
+   * lease owner exactly while it runs.
+   */
+  @Test
+  void aJobHasALeaseOwnerExactlyWhileItRuns() {
+    Job completed = enqueue("p");
+    Job retried = enqueue("p");
+    Job failed = queue.enqueue(NewJob.builder("p").maxAttempts(1).build()).job();
+    Job cancelled = enqueue("p");
+    Job released = enqueue("p");
+    Job expired = enqueue("p");
+    java.util.Map<String, Lease> leases = new java.util.HashMap<>();
+    for (Lease lease : queue.claim("w", List.of(), 10, TTL)) {
+      leases.put(lease.jobId(), lease);
+    }
+    for (Job job : List.of(completed, retried, failed, cancelled, released, expired)) {
+      Job running = queue.get(job.id());
+      assertEquals(JobStatus.RUNNING, running.status());
+      assertEquals("w", running.leaseOwner());
+    }
+
+    queue.complete(leases.get(completed.id()), "{}");
+    queue.fail(leases.get(retried.id()), Failure.retryable("io", "flaky"));
+    queue.fail(leases.get(failed.id()), Failure.permanent("bad", "broken"));
+    queue.cancel(cancelled.id());
+    queue.markCancelled(leases.get(cancelled.id()));
+    queue.release(leases.get(released.id()));
+    clock.advance(TTL.plusSeconds(1));
+    assertEquals(1, queue.reclaimExpired());
+
+    for (Job job : List.of(completed, retried, failed, cancelled, released, expired)) {
+      Job after = queue.get(job.id());
+      assertFalse(after.status() == JobStatus.RUNNING, job.id());
+      assertNull(after.leaseOwner(), "owner left on a " + after.status() + " job");
+    }
+    assertNull(queue.retry(failed.id()).leaseOwner());
+    for (Lease lease : leases.values()) {
+      assertThrows(LeaseLostException.class, () -> queue.complete(lease, "{\"stale\":true}"));
+    }
+  }
+
   @Test
   void liveJobForAFileIgnoresFailedOnes() {
     dev.ingest.core.FileRef file = new dev.ingest.core.FileRef("file_1", "a.txt", 3, "abc", "text/plain", "objects/file_1");
