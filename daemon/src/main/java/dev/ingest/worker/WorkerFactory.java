@@ -14,8 +14,8 @@ public final class WorkerFactory {
   }
 
   /**
-   * A worker; with {@code listen}, woken by the database's push notifications where the engine has them
-   * (PostgreSQL {@code LISTEN/NOTIFY}), polling only as a slow safety net for jobs whose backoff ends.
+   * A worker; with {@code listen}, woken when jobs may have arrived (PostgreSQL {@code LISTEN/NOTIFY}, SQLite's
+   * change counter), polling only as a slow safety net for jobs whose backoff ends.
    */
   public static Worker create(IngestRuntime runtime, WorkerOptions options, boolean listen) {
     java.nio.file.Path pluginDir =

@@ -94,7 +94,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-listen",
-      description = "PostgreSQL: poll instead of LISTEN/NOTIFY (for poolers in transaction mode; config worker.listen=false).")
+      description = "Poll instead of being woken (PostgreSQL LISTEN/NOTIFY, for poolers in transaction mode; SQLite's"
+              + " change watch); config worker.listen=false.")
   boolean noListen;
 
   @Override

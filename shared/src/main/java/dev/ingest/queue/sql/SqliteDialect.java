@@ -9,6 +9,9 @@ import org.jdbi.v3.core.Handle;
  * timeout do the waiting instead of failing on a lock upgrade.
  */
 public final class SqliteDialect implements SqlDialect {
+  /** How often a listening worker asks whether another connection committed. */
+  static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(4);
+
   @Override
   public String name() {
     return "sqlite";
@@ -48,11 +51,11 @@ public final class SqliteDialect implements SqlDialect {
 
   @Override
   public void notifyJobs(Handle handle, java.util.Collection<String> queues) {
-    // why: SQLite cannot push; workers poll adaptively.
+    // why: SQLite cannot push; listening workers watch PRAGMA data_version instead.
   }
 
   @Override
   public dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect) {
-    return dev.ingest.queue.Wakeups.NONE;
+    return new SqliteChangeWatcher(connect, WATCH_INTERVAL);
   }
 }

@@ -17,30 +17,36 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostgresWakeupTest {
+/** An idle worker hears of new jobs from the database itself, on every engine, long before it would poll. */
+class WakeupTest {
   @TempDir Path dir;
 
-  @Test
-  void anIdleWorkerIsWokenByNotifyLongBeforeItsNextPoll() {
-    try (Database db = Database.open(EmbeddedPg.freshDatabase(), 4)) {
+  static java.util.stream.Stream<String> engines() {
+    return java.util.stream.Stream.of("sqlite", "postgresql");
+  }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void anIdleWorkerIsWokenLongBeforeItsNextPoll(String engine) {
+    String url = engine.equals("sqlite") ? "sqlite:" + dir.resolve("ingest.db") : EmbeddedPg.freshDatabase();
+    try (Database db = Database.open(url, 4)) {
       SqlJobQueue queue = new SqlJobQueue(db, db.clock(Clock.SYSTEM), RetryPolicy.DEFAULT);
-      WorkerOptions options =
-          WorkerOptions.defaults()
-              .withConcurrency(1)
-              .withQueues(List.of("mail"))
-              .withMaxPoll(Duration.ofMinutes(5)); // polling alone would take minutes
+      WorkerOptions base = WorkerOptions.defaults().withConcurrency(1).withQueues(List.of("mail"));
+      WorkerOptions options = // why: every poll five minutes apart, so only a wake-up can be quick
+          new WorkerOptions(
+              1, base.queues(), base.leaseTtl(), base.heartbeat(), base.shutdownGrace(), false,
+              Duration.ofMinutes(5), Duration.ofMinutes(5), 1);
       PipelineRunner runner = new PipelineRunner(new Pipelines(Map.of()), queue, new LocalBlobStore(dir), Clock.SYSTEM);
       Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM, db.wakeups());
       worker.start("test", 1);
       try {
-        // let the claim loop go idle with a long back-off first
-        await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
         for (int i = 0; i < 3; i++) {
           Job job = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job();
-          await().atMost(Duration.ofSeconds(5)).until(() -> queue.get(job.id()).status() == JobStatus.COMPLETED);
+          await().atMost(Duration.ofSeconds(3)).until(() -> queue.get(job.id()).status() == JobStatus.COMPLETED);
         }
       } finally {
         worker.shutdown(Duration.ZERO);
