@@ -66,7 +66,7 @@ public final class SqlUploadSessions implements UploadSessions {
 
   @Override
   public void recordPart(String sessionId, UploadedPart part) {
-    db.withHandle(
+    db.inTransaction(
         h -> {
           h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id AND part_number = :n")
               .bind("id", sessionId)
