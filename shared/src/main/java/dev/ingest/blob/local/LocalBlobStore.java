@@ -96,6 +96,7 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
         while (buffer.hasRemaining()) {
           at += out.write(buffer, at);
         }
+        out.force(false); // why: see uploadPartFromFile
       }
       Files.createFile(dir.resolve(partName(partNumber, length, actual)));
       return null;
@@ -126,6 +127,10 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
           }
           done += n;
         }
+        // why: a part is on disk before its marker says so, so a resume after a power cut never trusts a
+        // part that was still in the page cache; and the disk writes while later parts are still read and
+        // hashed, instead of all at once when the upload completes.
+        out.force(false);
       }
       Files.createFile(dir.resolve(partName(partNumber, length, checksum)));
       return null;
