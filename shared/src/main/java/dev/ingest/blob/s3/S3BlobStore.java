@@ -372,6 +372,12 @@ public final class S3BlobStore implements BlobStore {
       }
       throw new UnavailableException("S3 " + location + " failed on " + key + ": " + status + " " + code, status >= 500, e);
     } catch (SdkClientException e) {
+      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+        // why: the SDK's message names every provider it tried, on one line of a thousand characters.
+        throw new UnavailableException(
+            "no AWS credentials for " + location + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                + "or AWS_PROFILE, or run where an instance or container role applies", false, e);
+      }
       throw new UnavailableException("S3 " + location + " is unreachable: " + firstLine(e.getMessage()), e);
     } catch (SdkException e) {
       throw new UnavailableException("S3 " + location + " failed on " + key + ": " + firstLine(e.getMessage()), e);

@@ -161,4 +161,24 @@ class S3FaultsTest {
       assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
     }
   }
+
+  @Test
+  void missingCredentialsAreOneShortLineThatSaysWhereTheyComeFrom() throws Exception {
+    Path file = Files.write(dir.resolve("small.txt"), "hello".getBytes());
+    S3Location location = new S3Location(S3StoreFixture.BUCKET, "x/", server.endpoint(), "us-east-1", true);
+    // the SDK's own chain, with nothing to find: its message lists every provider on one very long line
+    var nothing =
+        software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain.builder()
+            .credentialsProviders(
+                software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.create("ingest-test-no-such-profile"))
+            .build();
+    try (S3BlobStore store = S3BlobStore.open(location, 2, nothing)) {
+      UnavailableException e =
+          assertThrows(UnavailableException.class, () -> uploads(store).upload(file, UploadRequest.defaults(), UploadListener.NONE));
+      assertTrue(e.getMessage().contains("no AWS credentials"), e.getMessage());
+      assertTrue(e.getMessage().contains("AWS_ACCESS_KEY_ID"), e.getMessage());
+      assertTrue(e.getMessage().length() < 240, e.getMessage());
+      assertTrue(!e.retryable());
+    }
+  }
 }
