@@ -57,4 +57,10 @@ public final class PostgresDialect implements SqlDialect {
   public dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect) {
     return new PostgresListener(connect);
   }
+
+  @Override
+  public String insertAndNotify(String insert, String queueColumn) {
+    return "WITH inserted AS (" + insert + " RETURNING " + queueColumn + ") "
+        + "SELECT pg_notify('" + PostgresListener.CHANNEL + "', " + queueColumn + ") FROM inserted";
+  }
 }

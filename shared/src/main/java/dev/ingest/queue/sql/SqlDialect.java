@@ -33,6 +33,12 @@ public interface SqlDialect {
   /** Tells listening workers, within the current transaction, that these queues received due jobs. */
   void notifyJobs(Handle handle, java.util.Collection<String> queues);
 
+  /**
+   * {@code insert} (one row, in autocommit) as a statement that also tells listening workers the row's
+   * {@code queueColumn} received a job, in the same round trip; the insert itself where nobody listens.
+   */
+  String insertAndNotify(String insert, String queueColumn);
+
   /** Push notification of new jobs, over connections {@code connect} opens outside the pool. */
   dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect);
 }

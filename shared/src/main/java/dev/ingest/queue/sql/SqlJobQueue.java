@@ -74,6 +74,9 @@ public final class SqlJobQueue implements JobQueue {
 
   @Override
   public List<EnqueueResult> enqueueAll(List<NewJob> jobs) {
+    if (jobs.size() == 1 && jobs.get(0).dedupeKey() == null) {
+      return List.of(enqueueOne(jobs.get(0)));
+    }
     // why: two processes may race for the same dedupe key; the loser's unique violation sends it back to
     // read the winner's job.
     for (int round = 0; round < 5; round++) {
@@ -119,30 +122,58 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   /**
+   * A single job without a dedupe key, the common case of an upload: one statement in autocommit that also
+   * notifies listening workers, so one round trip to the server where a transaction took three (insert,
+   * notify, commit). On an idle machine each round trip wakes a sleeping server process, and those wake-ups
+   * were most of the time between an upload's enqueue and a worker starting the job.
+   */
+  private EnqueueResult enqueueOne(NewJob job) {
+    long now = now();
+    Job created = newJob(Ids.job(), job, Instant.ofEpochMilli(now));
+    db.withHandle(
+        h -> {
+          try (java.sql.PreparedStatement insert =
+              h.getConnection().prepareStatement(db.dialect().insertAndNotify(INSERT_JOB, "queue"))) {
+            bindRow(insert, job, created, now);
+            insert.execute();
+          } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+          }
+          return null;
+        });
+    return new EnqueueResult(created, false);
+  }
+
+  private static final String INSERT_JOB =
+      "INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, dedupe_key, "
+          + "file_id, payload, run_at, created_at, updated_at) "
+          + "VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static void bindRow(java.sql.PreparedStatement insert, NewJob job, Job row, long now)
+      throws java.sql.SQLException {
+    insert.setString(1, row.id());
+    insert.setString(2, job.queue());
+    insert.setString(3, job.pipeline());
+    insert.setInt(4, job.priority());
+    insert.setInt(5, job.maxAttempts());
+    insert.setString(6, job.dedupeKey());
+    insert.setString(7, job.file() == null ? null : job.file().id());
+    insert.setString(8, PayloadCodec.encode(job.file(), job.meta()));
+    insert.setLong(9, now);
+    insert.setLong(10, now);
+    insert.setLong(11, now);
+  }
+
+  /**
    * One JDBC batch of plain INSERTs (PostgreSQL's driver rewrites it into multi-row statements).
    *
    * <p>why: JDBC directly rather than a Jdbi batch: binding nine named arguments per row through Jdbi's
    * argument factories was most of the enqueue path's CPU (profiled), and bulk enqueue is where it shows.
    */
   private static void insertRows(Handle h, List<NewJob> jobs, List<Job> rows, long now) {
-    try (java.sql.PreparedStatement insert =
-        h.getConnection().prepareStatement(
-            "INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, dedupe_key, "
-                + "file_id, payload, run_at, created_at, updated_at) "
-                + "VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (java.sql.PreparedStatement insert = h.getConnection().prepareStatement(INSERT_JOB)) {
       for (int i = 0; i < rows.size(); i++) {
-        NewJob job = jobs.get(i);
-        insert.setString(1, rows.get(i).id());
-        insert.setString(2, job.queue());
-        insert.setString(3, job.pipeline());
-        insert.setInt(4, job.priority());
-        insert.setInt(5, job.maxAttempts());
-        insert.setString(6, job.dedupeKey());
-        insert.setString(7, job.file() == null ? null : job.file().id());
-        insert.setString(8, PayloadCodec.encode(job.file(), job.meta()));
-        insert.setLong(9, now);
-        insert.setLong(10, now);
-        insert.setLong(11, now);
+        bindRow(insert, jobs.get(i), rows.get(i), now);
         insert.addBatch();
       }
       insert.executeBatch();

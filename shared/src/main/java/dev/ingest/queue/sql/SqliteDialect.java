@@ -58,4 +58,9 @@ public final class SqliteDialect implements SqlDialect {
   public dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect) {
     return new SqliteChangeWatcher(connect, WATCH_INTERVAL);
   }
+
+  @Override
+  public String insertAndNotify(String insert, String queueColumn) {
+    return insert; // why: SQLite cannot push; listening workers watch PRAGMA data_version instead.
+  }
 }
