@@ -135,6 +135,12 @@ public final class Database implements AutoCloseable {
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
+      SQLException sql = sqlCause(e);
+      if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+        // why: SQLSTATE class 28 is a refused login; waiting will not change the password.
+        throw new UnavailableException(
+            "database " + description + " refused the login (" + rootMessage(e) + "): check the credentials", false, e);
+      }
       throw new UnavailableException("database " + description + " is unavailable: " + rootMessage(e), e);
     }
   }

@@ -8,19 +8,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingest.core.Clock;
 import dev.ingest.core.UnavailableException;
 import dev.ingest.testing.EmbeddedPg;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PostgresDatabaseTest {
   @Test
-  void wrongCredentialsAreAClearUnavailableErrorWithoutThePassword() {
+  void aMissingDatabaseIsAClearUnavailableErrorWithoutThePassword() {
     String url = EmbeddedPg.freshDatabase().replace("postgres:postgres@", "postgres:wrong-secret@");
-    // why: the embedded server trusts local connections; a missing database stands in for a refused login.
     String missing = url.replaceAll("/ingest_test_\\d+$", "/no_such_database");
     UnavailableException e = assertThrows(UnavailableException.class, () -> Database.open(missing, 2));
     assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
     assertFalse(e.getMessage().contains("wrong-secret"), e.getMessage());
+  }
+
+  @Test
+  void wrongCredentialsOnAServerThatChecksPasswordsAreAClearErrorWithoutThePassword(@TempDir Path data)
+      throws Exception {
+    // why: the shared embedded server trusts local logins; this one is switched to password checks.
+    try (EmbeddedPostgres server =
+        EmbeddedPostgres.builder().setDataDirectory(data.resolve("pg")).setCleanDataDirectory(true).start()) {
+      try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("SET password_encryption = 'scram-sha-256'");
+        s.execute("CREATE ROLE ingest_app LOGIN PASSWORD 'right-secret'");
+        Files.writeString(
+            data.resolve("pg").resolve("pg_hba.conf"),
+            "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+        s.execute("SELECT pg_reload_conf()");
+      }
+      String base = "@localhost:" + server.getPort() + "/postgres";
+
+      UnavailableException e =
+          assertThrows(UnavailableException.class, () -> Database.open("postgresql://ingest_app:wrong-secret" + base, 2));
+      assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+      assertFalse(e.getMessage().contains("wrong-secret"), e.getMessage());
+      assertFalse(e.retryable());
+
+      // the same server lets the right password in, so the refusal above was the password's
+      try (Database db = Database.open("postgresql://ingest_app:right-secret" + base, 2)) {
+        assertTrue(db.schemaVersion() > 0);
+      }
+    }
   }
 
   @Test
