@@ -75,6 +75,34 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void jobsEnqueuedTogetherKeepEveryFieldAndCharacter() {
+    Map<String, String> awkward =
+        Map.of("tab", "a\tb", "lines", "one\ntwo\r\nthree", "slash", "back\\slash \\N", "text", "zürich 😀", "empty", "");
+    List<NewJob> jobs =
+        List.of(
+            NewJob.builder("p").queue("bulk").priority(Priority.LOW).maxAttempts(7).dedupeKey("bulk-key").meta(awkward).build(),
+            NewJob.builder("p").queue("bulk").build(),
+            NewJob.builder("q").queue("other").meta(Map.of("k", "\\")).build());
+
+    List<EnqueueResult> results = queue.enqueueAll(jobs);
+
+    Job first = queue.get(results.get(0).job().id());
+    assertEquals(awkward, first.meta());
+    assertEquals("bulk", first.queue());
+    assertEquals(Priority.LOW, first.priority());
+    assertEquals(7, first.maxAttempts());
+    assertEquals("bulk-key", first.dedupeKey());
+    assertEquals(JobStatus.QUEUED, first.status());
+    Job second = queue.get(results.get(1).job().id());
+    assertEquals(Map.of(), second.meta());
+    assertNull(second.dedupeKey());
+    assertEquals(Map.of("k", "\\"), queue.get(results.get(2).job().id()).meta());
+    assertEquals("q", queue.get(results.get(2).job().id()).pipeline());
+    // and they are claimable like any other job
+    assertEquals(2, queue.claim("w", List.of("bulk"), 10, TTL).size());
+  }
+
+  @Test
   void unknownJobIsNotFound() {
     assertThrows(NotFoundException.class, () -> queue.get("job_nope"));
     assertTrue(queue.find("job_nope").isEmpty());
