@@ -39,6 +39,12 @@ public interface SqlDialect {
    */
   String insertAndNotify(String insert, String queueColumn);
 
+  /**
+   * Makes sure finished jobs are recorded in the {@code job_events} outbox from now on, within the
+   * current transaction; called when a subscriber registers.
+   */
+  void recordEvents(Handle handle);
+
   /** Push notification of new jobs, over connections {@code connect} opens outside the pool. */
   dev.ingest.queue.Wakeups wakeups(java.util.function.Supplier<java.sql.Connection> connect);
 }

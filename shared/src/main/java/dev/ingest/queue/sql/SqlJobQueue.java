@@ -737,13 +737,17 @@ public final class SqlJobQueue implements JobQueue {
   @Override
   public void subscribeToEvents(String name) {
     // why: ON CONFLICT … DO UPDATE reads the same in SQLite (3.24+) and PostgreSQL.
-    db.withHandle(
-        h -> h.createUpdate(
-                "INSERT INTO event_subscriptions (name, updated_at) VALUES (:name, :now) "
-                    + "ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at")
-            .bind("name", name)
-            .bind("now", now())
-            .execute());
+    db.inTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO event_subscriptions (name, updated_at) VALUES (:name, :now) "
+                      + "ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at")
+              .bind("name", name)
+              .bind("now", now())
+              .execute();
+          db.dialect().recordEvents(h);
+          return null;
+        });
   }
 
   @Override

@@ -63,4 +63,9 @@ public final class SqliteDialect implements SqlDialect {
   public String insertAndNotify(String insert, String queueColumn) {
     return insert; // why: SQLite cannot push; listening workers watch PRAGMA data_version instead.
   }
+
+  @Override
+  public void recordEvents(Handle handle) {
+    // why: SQLite's trigger checks for subscribers in its WHEN clause, inline and cheap; it always exists.
+  }
 }

@@ -74,7 +74,7 @@ class PostgresDatabaseTest {
     Database.open(url, 2).close();
     try (Database db = Database.open(url, 2)) {
       int version = db.withHandle(h -> h.createQuery("SELECT MAX(version) FROM ingest_schema").mapTo(Integer.class).one());
-      assertEquals(5, version);
+      assertEquals(6, version);
     }
   }
 
