@@ -65,24 +65,13 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   /**
-   * Creates the outbox trigger (migration V4's definition) unless it exists: it is only there while someone
-   * subscribes, since it costs a function call and a query for every finished job. Under the migration lock,
-   * so workers starting together do not both create it.
+   * Creates the outbox trigger unless it exists (the function and the trigger's definition are migration
+   * V6's): it is only there while someone subscribes, since it costs a function call and a query for every
+   * finished job. Under the migration lock, so workers starting together do not both create it.
    */
   @Override
   public void recordEvents(Handle handle) {
     lockForMigration(handle);
-    boolean present =
-        handle.createQuery(
-                "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'jobs'::regclass "
-                    + "AND tgname = 'jobs_finished_event')")
-            .mapTo(Boolean.class)
-            .one();
-    if (!present) {
-      handle.execute(
-          "CREATE TRIGGER jobs_finished_event AFTER UPDATE OF status ON jobs FOR EACH ROW "
-              + "WHEN (NEW.status IN ('completed', 'failed', 'cancelled') AND OLD.status IS DISTINCT FROM NEW.status "
-              + "AND NEW.pipeline <> 'webhook') EXECUTE FUNCTION ingest_job_finished_event()");
-    }
+    handle.createQuery("SELECT ingest_record_job_events()::text").mapTo(String.class).one();
   }
 }

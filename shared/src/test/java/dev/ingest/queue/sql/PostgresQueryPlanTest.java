@@ -1,19 +1,11 @@
 package dev.ingest.queue.sql;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingest.core.Clock;
-import dev.ingest.core.NewJob;
 import dev.ingest.core.RetryPolicy;
-import dev.ingest.queue.Completion;
-import dev.ingest.queue.Lease;
 import dev.ingest.testing.EmbeddedPg;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The plans PostgreSQL picks for the hot statements once a queue has history. */
@@ -24,17 +16,7 @@ class PostgresQueryPlanTest {
       SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
       // history: 3,000 jobs claimed by one owner and completed, so the partial index of running jobs holds
       // 3,000 dead entries and the statistics say that almost no job is running
-      List<NewJob> jobs = new ArrayList<>();
-      for (int i = 0; i < 3000; i++) {
-        jobs.add(NewJob.builder("noop").build());
-      }
-      queue.enqueueAll(jobs);
-      List<Lease> leases;
-      while (!(leases = queue.claim("worker-1", List.of(), 500, Duration.ofMinutes(1))).isEmpty()) {
-        List<Completion> done = new ArrayList<>();
-        leases.forEach(lease -> done.add(new Completion(lease, "{}")));
-        assertEquals(Set.of(), queue.completeAll(done));
-      }
+      QueueHistory.finishJobs(queue, 3000);
       db.withHandle(h -> h.execute("ANALYZE jobs"));
 
       String fenced = SqlJobQueue.fence()
