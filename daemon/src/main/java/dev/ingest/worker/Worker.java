@@ -303,7 +303,13 @@ public final class Worker {
           next == dev.ingest.core.JobStatus.RETRYING ? WorkerEvents.Outcome.RETRYING : WorkerEvents.Outcome.FAILED,
           since(started));
       if (failure.retryable()) {
-        log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message(), t);
+        // why: a failure a step reported (peer down, 5xx) is one line; only the unexpected carry a trace.
+        if (t instanceof IngestException) {
+          log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message());
+          log.debug("attempt {} of {} failed", lease.attempt(), lease.jobId(), t);
+        } else {
+          log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message(), t);
+        }
       } else {
         log.warn("{} failed permanently ({}): {}", lease.jobId(), failure.type(), failure.message());
       }

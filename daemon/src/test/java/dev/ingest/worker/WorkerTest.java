@@ -203,4 +203,37 @@ class WorkerTest {
     assertEquals(JobStatus.COMPLETED, statusOf(mine));
     assertEquals(JobStatus.QUEUED, statusOf(theirs));
   }
+
+  @Test
+  void anExpectedFailureIsOneLogLineAndOnlyAnUnexpectedOneCarriesItsStackTrace() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Worker.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      Job peerDown = queue.enqueue(NewJob.builder("p").maxAttempts(1).meta(Map.of("fail", "peer")).build()).job();
+      Job bug = queue.enqueue(NewJob.builder("p").maxAttempts(2).meta(Map.of("fail", "bug")).build()).job();
+      JobRunner runner = (lease, execution) -> {
+        if (lease.job().meta().get("fail").equals("peer")) {
+          throw new dev.ingest.core.RetryableFailure("webhook_failed", "receiver answered 503");
+        }
+        throw new NullPointerException("a step's own bug");
+      };
+      Worker worker = new Worker(Ids.worker(), queue, runner, fast(2), Clock.SYSTEM);
+      workers.add(worker);
+      worker.start("test-host", 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(peerDown) == JobStatus.FAILED && statusOf(bug) == JobStatus.FAILED);
+
+      var warnings = seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).toList();
+      var expected = warnings.stream().filter(e -> e.getFormattedMessage().contains(peerDown.id())).toList();
+      var unexpected = warnings.stream().filter(e -> e.getFormattedMessage().contains(bug.id())).toList();
+      assertTrue(!expected.isEmpty() && !unexpected.isEmpty(), warnings.toString());
+      assertTrue(expected.stream().allMatch(e -> e.getThrowableProxy() == null), "a step's own failure has no trace");
+      assertTrue(unexpected.stream().anyMatch(e -> e.getThrowableProxy() != null), "a bug keeps its trace");
+    } finally {
+      logger.detachAppender(seen);
+    }
+  }
 }
