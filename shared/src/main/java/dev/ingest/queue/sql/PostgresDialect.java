@@ -18,11 +18,6 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public String orderedRowLocking() {
-    return "FOR UPDATE";
-  }
-
-  @Override
   public void lockForMigration(Handle handle) {
     handle.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK_KEY);
   }
@@ -62,6 +57,39 @@ public final class PostgresDialect implements SqlDialect {
   public String insertAndNotify(String insert, String queueColumn) {
     return "WITH inserted AS (" + insert + " RETURNING " + queueColumn + ") "
         + "SELECT pg_notify('" + PostgresListener.CHANNEL + "', " + queueColumn + ") FROM inserted";
+  }
+
+  /**
+   * why: one statement per batch: the planner sees one function scan, not a VALUES list of thousands of
+   * parameters, and the notification rides in the same round trip. Measured on 50,000 jobs in batches of
+   * 1,000 from plain JDBC: 66,000 jobs/s with rewritten multi-row INSERTs, 73,000-75,000 with this.
+   */
+  @Override
+  public java.util.Optional<String> insertJobsFromArrays() {
+    return java.util.Optional.of(
+        "WITH inserted AS (INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, "
+            + "dedupe_key, file_id, payload, run_at, created_at, updated_at) "
+            + "SELECT id, queue, pipeline, 'queued', priority, 0, max_attempts, dedupe_key, file_id, payload, ?, ?, ? "
+            + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[]) "
+            + "AS t(id, queue, pipeline, priority, max_attempts, dedupe_key, file_id, payload) RETURNING queue) "
+            + "SELECT pg_notify('" + PostgresListener.CHANNEL + "', queue) FROM (SELECT DISTINCT queue FROM inserted) q");
+  }
+
+  /**
+   * why: a batch of single-row UPDATEs paid the executor's start-up per job (~7 % of the server's CPU while
+   * processing, perf). The fence is the single completion's: id, lease owner and attempt. The join may lock
+   * rows in any order (a hash join on a small table does); no other multi-row write waits for row locks
+   * ({@link #claimLocking()}), so that cannot deadlock.
+   */
+  @Override
+  public java.util.Optional<String> completeJobsFromArrays() {
+    return java.util.Optional.of(
+        "UPDATE jobs SET status = 'completed', result = c.result, finished_at = ?, updated_at = ?, "
+            + "progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
+            + "error_message = NULL, error_type = NULL, error_retryable = NULL "
+            + "FROM unnest(?::text[], ?::text[], ?::int[], ?::text[]) AS c(id, owner, attempt, result) "
+            + "WHERE jobs.id = c.id AND jobs.lease_owner = c.owner AND jobs.attempts = c.attempt "
+            + "RETURNING jobs.id");
   }
 
   /**

@@ -9,14 +9,12 @@ public interface SqlDialect {
   /** Folder of the versioned schema scripts under {@code db/}. */
   String name();
 
-  /** Appended to the claim sub-select: row locks that let concurrent claimers pass each other. */
-  String claimLocking();
-
   /**
-   * Appended to a sub-select ordered by id: locks its rows in that order, so that statements updating
-   * many rows of one worker never deadlock with each other.
+   * Appended to a select of rows to write: locks them, skipping rows other transactions hold, so concurrent
+   * claimers pass each other and heartbeats and the lease reaper never wait for a row lock. Batch
+   * completions are then the only multi-row writers that wait, and cannot deadlock.
    */
-  String orderedRowLocking();
+  String claimLocking();
 
   /** Serialises schema migrations between processes, for the current transaction. */
   void lockForMigration(Handle handle);
@@ -38,6 +36,23 @@ public interface SqlDialect {
    * {@code queueColumn} received a job, in the same round trip; the insert itself where nobody listens.
    */
   String insertAndNotify(String insert, String queueColumn);
+
+  /**
+   * One statement that inserts a batch of jobs from one array parameter per column and tells listening
+   * workers their queues received jobs, where the engine has array parameters; empty where it has none, and
+   * the rows then go as a JDBC batch of single-row INSERTs. Parameters, in order: run_at, created_at and
+   * updated_at (one value for the batch), then arrays of id, queue, pipeline (text), priority, max_attempts
+   * (int), dedupe_key, file_id and payload (text).
+   */
+  java.util.Optional<String> insertJobsFromArrays();
+
+  /**
+   * One statement that completes a batch of leased jobs, fenced as single completions are, from array
+   * parameters, returning the ids it completed; empty where the engine has no array parameters. Parameters:
+   * finished_at/updated_at (one value), then arrays of id, lease owner (text), attempt (int) and result
+   * (text), sorted by id.
+   */
+  java.util.Optional<String> completeJobsFromArrays();
 
   /**
    * Makes sure finished jobs are recorded in the {@code job_events} outbox from now on, within the

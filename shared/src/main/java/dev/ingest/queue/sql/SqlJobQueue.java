@@ -77,6 +77,17 @@ public final class SqlJobQueue implements JobQueue {
     if (jobs.size() == 1 && jobs.get(0).dedupeKey() == null) {
       return List.of(enqueueOne(jobs.get(0)));
     }
+    if (db.dialect().insertJobsFromArrays().isPresent() && jobs.stream().allMatch(j -> j.dedupeKey() == null)) {
+      // why: nothing to look up first, so one statement in autocommit: one round trip for the whole batch.
+      long now = now();
+      List<Job> rows = jobs.stream().map(j -> newJob(Ids.job(), j, Instant.ofEpochMilli(now))).toList();
+      db.withHandle(
+          h -> {
+            insertRows(h, jobs, rows, now);
+            return null;
+          });
+      return rows.stream().map(r -> new EnqueueResult(r, false)).toList();
+    }
     // why: two processes may race for the same dedupe key; the loser's unique violation sends it back to
     // read the winner's job.
     for (int round = 0; round < 5; round++) {
@@ -116,7 +127,6 @@ public final class SqlJobQueue implements JobQueue {
     }
     if (!fresh.isEmpty()) {
       insertRows(h, toInsert, fresh, now);
-      db.dialect().notifyJobs(h, fresh.stream().map(Job::queue).collect(java.util.stream.Collectors.toSet()));
     }
     return results;
   }
@@ -165,21 +175,59 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   /**
-   * One JDBC batch of plain INSERTs (PostgreSQL's driver rewrites it into multi-row statements).
+   * Inserts the rows and tells listening workers their queues received jobs: one statement from array
+   * parameters where the dialect has one, otherwise one JDBC batch of plain INSERTs.
    *
    * <p>why: JDBC directly rather than a Jdbi batch: binding nine named arguments per row through Jdbi's
    * argument factories was most of the enqueue path's CPU (profiled), and bulk enqueue is where it shows.
    */
-  private static void insertRows(Handle h, List<NewJob> jobs, List<Job> rows, long now) {
-    try (java.sql.PreparedStatement insert = h.getConnection().prepareStatement(INSERT_JOB)) {
-      for (int i = 0; i < rows.size(); i++) {
-        bindRow(insert, jobs.get(i), rows.get(i), now);
-        insert.addBatch();
+  private void insertRows(Handle h, List<NewJob> jobs, List<Job> rows, long now) {
+    java.sql.Connection c = h.getConnection();
+    Optional<String> fromArrays = db.dialect().insertJobsFromArrays();
+    try {
+      if (fromArrays.isPresent()) {
+        int n = rows.size();
+        String[] ids = new String[n], queues = new String[n], pipelines = new String[n];
+        String[] keys = new String[n], files = new String[n], payloads = new String[n];
+        Integer[] priorities = new Integer[n], maxAttempts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          NewJob job = jobs.get(i);
+          ids[i] = rows.get(i).id();
+          queues[i] = job.queue();
+          pipelines[i] = job.pipeline();
+          priorities[i] = job.priority();
+          maxAttempts[i] = job.maxAttempts();
+          keys[i] = job.dedupeKey();
+          files[i] = job.file() == null ? null : job.file().id();
+          payloads[i] = PayloadCodec.encode(job.file(), job.meta());
+        }
+        try (java.sql.PreparedStatement insert = c.prepareStatement(fromArrays.get())) {
+          insert.setLong(1, now);
+          insert.setLong(2, now);
+          insert.setLong(3, now);
+          insert.setArray(4, c.createArrayOf("text", ids));
+          insert.setArray(5, c.createArrayOf("text", queues));
+          insert.setArray(6, c.createArrayOf("text", pipelines));
+          insert.setArray(7, c.createArrayOf("int4", priorities));
+          insert.setArray(8, c.createArrayOf("int4", maxAttempts));
+          insert.setArray(9, c.createArrayOf("text", keys));
+          insert.setArray(10, c.createArrayOf("text", files));
+          insert.setArray(11, c.createArrayOf("text", payloads));
+          insert.execute();
+        }
+        return;
       }
-      insert.executeBatch();
+      try (java.sql.PreparedStatement insert = c.prepareStatement(INSERT_JOB)) {
+        for (int i = 0; i < rows.size(); i++) {
+          bindRow(insert, jobs.get(i), rows.get(i), now);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
     } catch (java.sql.SQLException e) {
       throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
     }
+    db.dialect().notifyJobs(h, rows.stream().map(Job::queue).collect(java.util.stream.Collectors.toSet()));
   }
 
   private static Job newJob(String id, NewJob job, Instant now) {
@@ -307,13 +355,21 @@ public final class SqlJobQueue implements JobQueue {
               .bind("now", now)
               .bind("owner", owner)
               .execute();
-          Map<String, LeaseState> states = new TreeMap<>();
-          h.createQuery(
+          // why: rows another transaction holds are skipped, not waited for: they are being completed,
+          // failed or cancelled right now, and the next beat renews whatever is still running. A heartbeat
+          // that never waits for a row lock cannot be part of a deadlock, whatever order a batch
+          // completion of the same worker locks its rows in. Their state is still read and reported below.
+          h.createUpdate(
                   "UPDATE jobs SET lease_expires_at = :expires, updated_at = :now WHERE id IN ("
-                      + "SELECT id FROM jobs WHERE lease_owner = :owner AND status = 'running' ORDER BY id "
-                      + db.dialect().orderedRowLocking() + ") RETURNING id, attempts, cancel_requested")
+                      + "SELECT id FROM jobs WHERE lease_owner = :owner AND status = 'running' "
+                      + db.dialect().claimLocking() + ")")
               .bind("expires", now + ttl.toMillis())
               .bind("now", now)
+              .bind("owner", owner)
+              .execute();
+          Map<String, LeaseState> states = new TreeMap<>();
+          h.createQuery(
+                  "SELECT id, attempts, cancel_requested FROM jobs WHERE lease_owner = :owner AND status = 'running'")
               .bind("owner", owner)
               .map((rs, ctx) -> Map.entry(
                   rs.getString("id"), new LeaseState(rs.getInt("attempts"), rs.getInt("cancel_requested") != 0)))
@@ -353,6 +409,10 @@ public final class SqlJobQueue implements JobQueue {
       return java.util.Set.of();
     }
     long now = now();
+    Optional<String> fromArrays = db.dialect().completeJobsFromArrays();
+    if (fromArrays.isPresent()) {
+      return completeFromArrays(fromArrays.get(), sortedById(completions), now);
+    }
     int[] rows =
         db.inTransaction(
             h -> {
@@ -361,7 +421,6 @@ public final class SqlJobQueue implements JobQueue {
                       "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, "
                           + "updated_at = :now, progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
                           + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence());
-              // why: rows are locked in id order by every multi-row write, so none can deadlock another.
               for (dev.ingest.queue.Completion c : sortedById(completions)) {
                 batch.bind("result", c.resultJson()).bind("now", now).bindMap(fenceArgs(c.lease())).add();
               }
@@ -372,6 +431,48 @@ public final class SqlJobQueue implements JobQueue {
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] != 1) {
         lost.add(ordered.get(i).lease().jobId());
+      }
+    }
+    return lost;
+  }
+
+  private java.util.Set<String> completeFromArrays(String sql, List<dev.ingest.queue.Completion> sorted, long now) {
+    int n = sorted.size();
+    String[] ids = new String[n], owners = new String[n], results = new String[n];
+    Integer[] attempts = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Lease lease = sorted.get(i).lease();
+      ids[i] = lease.jobId();
+      owners[i] = lease.owner();
+      attempts[i] = lease.attempt();
+      results[i] = sorted.get(i).resultJson();
+    }
+    java.util.Set<String> completed =
+        db.withHandle(
+            h -> {
+              java.sql.Connection c = h.getConnection();
+              java.util.Set<String> done = new java.util.HashSet<>();
+              try (java.sql.PreparedStatement update = c.prepareStatement(sql)) {
+                update.setLong(1, now);
+                update.setLong(2, now);
+                update.setArray(3, c.createArrayOf("text", ids));
+                update.setArray(4, c.createArrayOf("text", owners));
+                update.setArray(5, c.createArrayOf("int4", attempts));
+                update.setArray(6, c.createArrayOf("text", results));
+                try (java.sql.ResultSet rs = update.executeQuery()) {
+                  while (rs.next()) {
+                    done.add(rs.getString(1));
+                  }
+                }
+              } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+              }
+              return done;
+            });
+    java.util.Set<String> lost = new java.util.HashSet<>();
+    for (String id : ids) {
+      if (!completed.contains(id)) {
+        lost.add(id);
       }
     }
     return lost;
@@ -462,7 +563,9 @@ public final class SqlJobQueue implements JobQueue {
     return db.inTransaction(
         h -> {
           List<Map<String, Object>> expired =
-              h.createQuery(EXPIRED_LEASES)
+              // why: locks the expired rows without waiting (rows being completed right now are skipped),
+              // so the reaper never waits for a row lock while holding others and cannot deadlock.
+              h.createQuery(EXPIRED_LEASES + " " + db.dialect().claimLocking())
                   .bind("now", now)
                   .mapToMap()
                   .list();

@@ -23,11 +23,6 @@ public final class SqliteDialect implements SqlDialect {
   }
 
   @Override
-  public String orderedRowLocking() {
-    return "";
-  }
-
-  @Override
   public void lockForMigration(Handle handle) {
     // why: the IMMEDIATE transaction already holds the database's only write lock.
   }
@@ -62,6 +57,16 @@ public final class SqliteDialect implements SqlDialect {
   @Override
   public String insertAndNotify(String insert, String queueColumn) {
     return insert; // why: SQLite cannot push; listening workers watch PRAGMA data_version instead.
+  }
+
+  @Override
+  public java.util.Optional<String> insertJobsFromArrays() {
+    return java.util.Optional.empty(); // no array parameters; a JDBC batch in one transaction is as fast here
+  }
+
+  @Override
+  public java.util.Optional<String> completeJobsFromArrays() {
+    return java.util.Optional.empty();
   }
 
   @Override

@@ -35,4 +35,32 @@ class PostgresQueryPlanTest {
       assertFalse(plan.contains("jobs_owner"), plan);
     }
   }
+
+  @Test
+  void batchCompletionFindsEachJobThroughThePrimaryKeyOnceHistoryPilesUp() {
+    try (Database db = Database.open(EmbeddedPg.freshDatabase(), 2)) {
+      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
+      QueueHistory.finishJobs(queue, 3000);
+      db.withHandle(h -> h.execute("ANALYZE jobs"));
+
+      String sql = new PostgresDialect().completeJobsFromArrays().orElseThrow();
+      int[] n = {0};
+      String numbered = java.util.regex.Pattern.compile("\\?").matcher(sql).replaceAll(m -> "\\$" + ++n[0]);
+      String plan = db.withHandle(h -> {
+        h.execute("SET plan_cache_mode = force_generic_plan");
+        h.execute("PREPARE complete(bigint, bigint, text[], text[], int[], text[]) AS " + numbered);
+        String text = String.join("\n", h.createQuery(
+                "EXPLAIN EXECUTE complete(0, 0, '{job_a,job_b}', '{w,w}', '{1,1}', '{null,null}')")
+            .mapTo(String.class).list());
+        h.execute("DEALLOCATE complete");
+        h.execute("RESET plan_cache_mode");
+        return text;
+      });
+
+      // why: one primary-key probe per completed job, not a scan of the history
+      assertTrue(plan.contains("Nested Loop"), plan);
+      assertFalse(plan.contains("Seq Scan"), plan);
+      assertTrue(plan.contains("Index Scan using jobs_pkey"), plan);
+    }
+  }
 }
