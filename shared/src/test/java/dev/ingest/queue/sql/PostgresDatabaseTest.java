@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +75,25 @@ class PostgresDatabaseTest {
     Database.open(url, 2).close();
     try (Database db = Database.open(url, 2)) {
       int version = db.withHandle(h -> h.createQuery("SELECT MAX(version) FROM ingest_schema").mapTo(Integer.class).one());
-      assertEquals(6, version);
+      assertEquals(7, version);
+    }
+  }
+
+  @Test
+  void identifiersCompareAsBytesWhateverTheDatabaseLocale() {
+    try (Database db = Database.open(EmbeddedPg.freshDatabase(), 2)) {
+      List<String> order = db.withHandle(h -> {
+        h.execute("INSERT INTO jobs (id, queue, pipeline, status, max_attempts, run_at, created_at, updated_at) "
+            + "VALUES ('job_a', 'q', 'p', 'queued', 1, 0, 0, 0), ('job_B', 'q', 'p', 'queued', 1, 0, 0, 0)");
+        return h.createQuery("SELECT id FROM jobs ORDER BY id").mapTo(String.class).list();
+      });
+      // why: byte order, as Java sorts strings; a locale's collation would put job_a first
+      assertEquals(List.of("job_B", "job_a"), order);
+      List<String> collations = db.withHandle(h -> h.createQuery(
+              "SELECT collation_name FROM information_schema.columns WHERE table_name = 'jobs' "
+                  + "AND column_name IN ('id', 'queue', 'lease_owner', 'dedupe_key', 'file_id')")
+          .mapTo(String.class).list());
+      assertEquals(List.of("C", "C", "C", "C", "C"), collations);
     }
   }
 
