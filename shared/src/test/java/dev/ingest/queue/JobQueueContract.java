@@ -491,6 +491,17 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void listShowsJobsCreatedAMillisecondApartNewestFirst() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      created.add(enqueue("p").id());
+      clock.advance(Duration.ofMillis(1));
+    }
+    Collections.reverse(created);
+    assertEquals(created, queue.list(new JobFilter(null, null, 30)).stream().map(Job::id).toList());
+  }
+
+  @Test
   void finishedJobsOlderThanTheCutoffAreFoundAndDeleted() {
     Job old = enqueue("p");
     queue.complete(claimOne("w"), "{}");

@@ -63,4 +63,19 @@ class PostgresQueryPlanTest {
       assertTrue(plan.contains("Index Scan using jobs_pkey"), plan);
     }
   }
+
+  @Test
+  void theNewestJobsAreListedThroughThePrimaryKeyWithoutSortingHistory() {
+    try (Database db = Database.open(EmbeddedPg.freshDatabase(), 2)) {
+      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
+      QueueHistory.finishJobs(queue, 3000);
+      db.withHandle(h -> h.execute("ANALYZE jobs"));
+
+      String plan = db.withHandle(h -> String.join("\n",
+          h.createQuery("EXPLAIN " + SqlJobQueue.LIST_NEWEST.replace(":limit", "20")).mapTo(String.class).list()));
+
+      assertTrue(plan.contains("Index Scan Backward using jobs_pkey"), plan);
+      assertFalse(plan.contains("Sort"), plan);
+    }
+  }
 }
