@@ -162,6 +162,26 @@ public final class Database implements AutoCloseable {
     return translate(() -> jdbi.withHandle(callback));
   }
 
+  /** Work on a plain JDBC connection. */
+  @FunctionalInterface
+  public interface ConnectionWork<T> {
+    T run(java.sql.Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection in autocommit, without a Jdbi handle, translating errors as
+   * {@link #withHandle} does. why: for one-statement hot paths; opening a handle (its configuration copy,
+   * statement builder) took ~0.3 ms after a pause of a few tens of milliseconds, a sixth of a single
+   * enqueue on PostgreSQL (measured around the calls).
+   */
+  public <T> T withConnection(ConnectionWork<T> work) {
+    try (java.sql.Connection connection = dataSource.getConnection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw translate(new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null));
+    }
+  }
+
   /** Runs {@code callback} in one transaction, translating database errors into ingest's errors. */
   public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
     return translate(() -> jdbi.inTransaction(callback));

@@ -140,14 +140,11 @@ public final class SqlJobQueue implements JobQueue {
   private EnqueueResult enqueueOne(NewJob job) {
     long now = now();
     Job created = newJob(jobId(now), job, Instant.ofEpochMilli(now));
-    db.withHandle(
-        h -> {
-          try (java.sql.PreparedStatement insert =
-              h.getConnection().prepareStatement(db.dialect().insertAndNotify(INSERT_JOB, "queue"))) {
+    db.withConnection(
+        c -> {
+          try (java.sql.PreparedStatement insert = c.prepareStatement(db.dialect().insertAndNotify(INSERT_JOB, "queue"))) {
             bindRow(insert, job, created, now);
             insert.execute();
-          } catch (java.sql.SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
           }
           return null;
         });
