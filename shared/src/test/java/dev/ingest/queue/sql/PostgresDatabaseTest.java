@@ -80,6 +80,27 @@ class PostgresDatabaseTest {
   }
 
   @Test
+  void anInstallationWithSubscribersKeepsRecordingEventsThroughTheUpgrade() {
+    String url = EmbeddedPg.freshDatabase();
+    try (Database old = Database.connect(url, 2)) {
+      new Migrator(old).migrate(5); // before the trigger became subscription-only (V6) and V7's column changes
+      old.withHandle(h -> h.execute("INSERT INTO event_subscriptions (name, updated_at) VALUES ('webhooks', 0)"));
+    }
+    try (Database db = Database.open(url, 2)) {
+      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, dev.ingest.core.RetryPolicy.DEFAULT);
+      queue.enqueue(dev.ingest.core.NewJob.builder("p").build());
+      queue.complete(queue.claim("w", List.of(), 1, Duration.ofSeconds(30)).get(0), "{}");
+
+      int triggers = db.withHandle(h -> h.createQuery(
+              "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'jobs'::regclass AND tgname = 'jobs_finished_event'")
+          .mapTo(Integer.class).one());
+      int events = db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM job_events").mapTo(Integer.class).one());
+      assertEquals(1, triggers);
+      assertEquals(1, events);
+    }
+  }
+
+  @Test
   void identifiersCompareAsBytesWhateverTheDatabaseLocale() {
     try (Database db = Database.open(EmbeddedPg.freshDatabase(), 2)) {
       List<String> order = db.withHandle(h -> {
