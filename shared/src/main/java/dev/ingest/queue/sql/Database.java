@@ -182,6 +182,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on the connection of {@code handle} (inside its transaction, if one is open); an error
+   * leaves as the Jdbi exception a statement of the handle would have raised, for the caller's translation.
+   * why: bulk statements bind through JDBC directly, Jdbi's per-argument binding being most of their CPU.
+   */
+  static <T> T onConnection(org.jdbi.v3.core.Handle handle, ConnectionWork<T> work) {
+    try {
+      return work.run(handle.getConnection());
+    } catch (SQLException e) {
+      throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+    }
+  }
+
   /** Runs {@code callback} in one transaction, translating database errors into ingest's errors. */
   public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
     return translate(() -> jdbi.inTransaction(callback));

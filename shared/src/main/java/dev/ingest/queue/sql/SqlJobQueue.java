@@ -179,25 +179,24 @@ public final class SqlJobQueue implements JobQueue {
    * argument factories was most of the enqueue path's CPU (profiled), and bulk enqueue is where it shows.
    */
   private void insertRows(Handle h, List<NewJob> jobs, List<Job> rows, long now) {
-    java.sql.Connection c = h.getConnection();
     Optional<String> fromArrays = db.dialect().insertJobsFromArrays();
-    try {
-      if (fromArrays.isPresent()) {
-        int n = rows.size();
-        String[] ids = new String[n], queues = new String[n], pipelines = new String[n];
-        String[] keys = new String[n], files = new String[n], payloads = new String[n];
-        Integer[] priorities = new Integer[n], maxAttempts = new Integer[n];
-        for (int i = 0; i < n; i++) {
-          NewJob job = jobs.get(i);
-          ids[i] = rows.get(i).id();
-          queues[i] = job.queue();
-          pipelines[i] = job.pipeline();
-          priorities[i] = job.priority();
-          maxAttempts[i] = job.maxAttempts();
-          keys[i] = job.dedupeKey();
-          files[i] = job.file() == null ? null : job.file().id();
-          payloads[i] = PayloadCodec.encode(job.file(), job.meta());
-        }
+    if (fromArrays.isPresent()) {
+      int n = rows.size();
+      String[] ids = new String[n], queues = new String[n], pipelines = new String[n];
+      String[] keys = new String[n], files = new String[n], payloads = new String[n];
+      Integer[] priorities = new Integer[n], maxAttempts = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        NewJob job = jobs.get(i);
+        ids[i] = rows.get(i).id();
+        queues[i] = job.queue();
+        pipelines[i] = job.pipeline();
+        priorities[i] = job.priority();
+        maxAttempts[i] = job.maxAttempts();
+        keys[i] = job.dedupeKey();
+        files[i] = job.file() == null ? null : job.file().id();
+        payloads[i] = PayloadCodec.encode(job.file(), job.meta());
+      }
+      Database.onConnection(h, c -> {
         try (java.sql.PreparedStatement insert = c.prepareStatement(fromArrays.get())) {
           insert.setLong(1, now);
           insert.setLong(2, now);
@@ -210,20 +209,20 @@ public final class SqlJobQueue implements JobQueue {
           insert.setArray(9, c.createArrayOf("text", keys));
           insert.setArray(10, c.createArrayOf("text", files));
           insert.setArray(11, c.createArrayOf("text", payloads));
-          insert.execute();
+          return insert.execute();
         }
-        return;
-      }
+      });
+      return; // the statement notified listening workers itself
+    }
+    Database.onConnection(h, c -> {
       try (java.sql.PreparedStatement insert = c.prepareStatement(INSERT_JOB)) {
         for (int i = 0; i < rows.size(); i++) {
           bindRow(insert, jobs.get(i), rows.get(i), now);
           insert.addBatch();
         }
-        insert.executeBatch();
+        return insert.executeBatch();
       }
-    } catch (java.sql.SQLException e) {
-      throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
-    }
+    });
     db.dialect().notifyJobs(h, rows.stream().map(Job::queue).collect(java.util.stream.Collectors.toSet()));
   }
 
@@ -275,7 +274,9 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   /** The newest jobs first: ids sort as jobs were created (see {@link #jobId}). */
-  static final String LIST_NEWEST = "SELECT * FROM jobs ORDER BY id DESC LIMIT :limit";
+  private static final String NEWEST_FIRST = " ORDER BY id DESC LIMIT :limit";
+
+  static final String LIST_NEWEST = "SELECT * FROM jobs" + NEWEST_FIRST;
 
   @Override
   public List<Job> list(JobFilter filter) {
@@ -290,7 +291,7 @@ public final class SqlJobQueue implements JobQueue {
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
     }
-    sql.append(LIST_NEWEST.substring(LIST_NEWEST.indexOf(" ORDER BY")));
+    sql.append(NEWEST_FIRST);
     return db.withHandle(
         h -> {
           Query q = h.createQuery(sql.toString()).bind("limit", filter.limit());
@@ -461,9 +462,8 @@ public final class SqlJobQueue implements JobQueue {
       results[i] = sorted.get(i).resultJson();
     }
     java.util.Set<String> completed =
-        db.withHandle(
-            h -> {
-              java.sql.Connection c = h.getConnection();
+        db.withConnection(
+            c -> {
               java.util.Set<String> done = new java.util.HashSet<>();
               try (java.sql.PreparedStatement update = c.prepareStatement(sql)) {
                 update.setLong(1, now);
@@ -477,8 +477,6 @@ public final class SqlJobQueue implements JobQueue {
                     done.add(rs.getString(1));
                   }
                 }
-              } catch (java.sql.SQLException e) {
-                throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
               }
               return done;
             });

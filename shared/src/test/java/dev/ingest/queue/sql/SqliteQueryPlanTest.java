@@ -6,41 +6,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingest.core.Clock;
 import dev.ingest.core.RetryPolicy;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The plans SQLite picks for the statements that must stay fast as finished jobs pile up. */
 class SqliteQueryPlanTest {
-  @TempDir Path dir;
+  @TempDir static Path dir;
+  private static Database db;
+
+  /** A database whose history is 2,000 claimed and completed jobs, analysed. */
+  @BeforeAll
+  static void history() {
+    db = Database.open("sqlite:" + dir.resolve("ingest.db"), 2);
+    QueueHistory.finishJobs(new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT), 2000);
+    db.withHandle(h -> h.execute("ANALYZE"));
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
 
   @Test
   void expiredLeasesAreFoundThroughTheIndexOfRunningJobsNotByScanningHistory() {
-    try (Database db = Database.open("sqlite:" + dir.resolve("ingest.db"), 2)) {
-      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
-      QueueHistory.finishJobs(queue, 2000);
-      db.withHandle(h -> h.execute("ANALYZE"));
+    String plan = plan(SqlJobQueue.EXPIRED_LEASES.replace(":now", "0"));
 
-      String plan = db.withHandle(h -> String.join("\n",
-          h.createQuery("EXPLAIN QUERY PLAN " + SqlJobQueue.EXPIRED_LEASES.replace(":now", "0"))
-              .map((rs, ctx) -> rs.getString("detail")).list()));
-
-      assertTrue(plan.contains("USING INDEX jobs_owner") || plan.contains("USING COVERING INDEX jobs_owner"), plan);
-    }
+    assertTrue(plan.contains("USING INDEX jobs_owner") || plan.contains("USING COVERING INDEX jobs_owner"), plan);
   }
 
   @Test
   void theNewestJobsAreListedThroughThePrimaryKeyWithoutSortingHistory() {
-    try (Database db = Database.open("sqlite:" + dir.resolve("ingest.db"), 2)) {
-      SqlJobQueue queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
-      QueueHistory.finishJobs(queue, 2000);
-      db.withHandle(h -> h.execute("ANALYZE"));
+    String plan = plan(SqlJobQueue.LIST_NEWEST.replace(":limit", "20"));
 
-      String plan = db.withHandle(h -> String.join("\n",
-          h.createQuery("EXPLAIN QUERY PLAN " + SqlJobQueue.LIST_NEWEST.replace(":limit", "20"))
-              .map((rs, ctx) -> rs.getString("detail")).list()));
+    assertTrue(plan.contains("sqlite_autoindex_jobs_1"), plan);
+    assertFalse(plan.contains("TEMP B-TREE"), plan);
+  }
 
-      assertTrue(plan.contains("sqlite_autoindex_jobs_1"), plan);
-      assertFalse(plan.contains("TEMP B-TREE"), plan);
-    }
+  private static String plan(String sql) {
+    return db.withHandle(h -> String.join("\n",
+        h.createQuery("EXPLAIN QUERY PLAN " + sql).map((rs, ctx) -> rs.getString("detail")).list()));
   }
 }
