@@ -31,7 +31,7 @@ class RetentionSchedulerTest {
       Job job = queue.enqueue(NewJob.builder("noop").build()).job();
       queue.complete(queue.claim("w", List.of(), 1, Duration.ofSeconds(30)).get(0), "{}");
       RetentionService retention =
-          new RetentionService(queue, new SqlFileCatalog(db), new SqlUploadSessions(db), new LocalBlobStore(dir.resolve("b")), Clock.SYSTEM);
+          new RetentionService(queue, new SqlFileCatalog(db), new SqlUploadSessions(db), new dev.ingest.tus.sql.SqlTusUploads(db), new LocalBlobStore(dir.resolve("b")), Clock.SYSTEM);
       SqlMaintenanceLock lock = new SqlMaintenanceLock(db, Clock.SYSTEM);
       try (RetentionScheduler a = new RetentionScheduler(retention, lock, "host-a", Duration.ZERO, Duration.ofMillis(300)).start();
           RetentionScheduler b = new RetentionScheduler(retention, lock, "host-b", Duration.ZERO, Duration.ofMillis(300)).start()) {

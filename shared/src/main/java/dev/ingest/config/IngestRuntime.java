@@ -26,6 +26,8 @@ public final class IngestRuntime implements AutoCloseable {
   private final JobQueue queue;
   private final FileCatalog files;
   private final UploadSessions sessions;
+  private final dev.ingest.tus.TusUploads tus;
+  private final dev.ingest.auth.ApiKeys keys;
   private BlobStore store;
 
   private IngestRuntime(IngestConfig config, Clock clock, Database database) {
@@ -35,6 +37,8 @@ public final class IngestRuntime implements AutoCloseable {
     this.queue = new SqlJobQueue(database, clock, retryPolicy(config));
     this.files = new SqlFileCatalog(database);
     this.sessions = new SqlUploadSessions(database);
+    this.tus = new dev.ingest.tus.sql.SqlTusUploads(database);
+    this.keys = new dev.ingest.auth.sql.SqlApiKeys(database, clock);
   }
 
   /** Opens the database (migrating its schema); the blob store opens on first use. */
@@ -97,12 +101,20 @@ public final class IngestRuntime implements AutoCloseable {
     return sessions;
   }
 
+  public dev.ingest.tus.TusUploads tus() {
+    return tus;
+  }
+
+  public dev.ingest.auth.ApiKeys keys() {
+    return keys;
+  }
+
   public dev.ingest.queue.MaintenanceLock maintenanceLock() {
     return new dev.ingest.queue.sql.SqlMaintenanceLock(database, clock);
   }
 
   public dev.ingest.retention.RetentionService retention() {
-    return new dev.ingest.retention.RetentionService(queue, files, sessions, store(), clock);
+    return new dev.ingest.retention.RetentionService(queue, files, sessions, tus, store(), clock);
   }
 
   public synchronized BlobStore store() {

@@ -43,6 +43,18 @@ public final class Ids {
     return generate("wrk_", System.currentTimeMillis());
   }
 
+  /** {@code length} characters of the id alphabet, 5 random bits each: secrets such as API key tokens. */
+  public static String secret(int length) {
+    byte[] random = new byte[length];
+    Entropy.take(random);
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = ALPHABET[random[i] & 31];
+    }
+    java.util.Arrays.fill(random, (byte) 0);
+    return new String(out);
+  }
+
   public static String generate(String prefix, long millis) {
     char[] out = new char[26];
     long t = millis;

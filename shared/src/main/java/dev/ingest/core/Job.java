@@ -24,4 +24,5 @@ public record Job(
     Instant runAt,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String tenant) {}

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 /** What it takes to enqueue a job. Build with {@link #builder(String)}. */
 public record NewJob(
+    String tenant,
     String queue,
     String pipeline,
     int priority,
@@ -13,11 +14,14 @@ public record NewJob(
     FileRef file,
     Map<String, String> meta) {
 
+  /** The tenant of jobs made without an API key, such as the local CLI's. */
+  public static final String DEFAULT_TENANT = "default";
   public static final String DEFAULT_QUEUE = "default";
   public static final String DEFAULT_PIPELINE = "auto";
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   public NewJob {
+    tenant = tenant == null ? DEFAULT_TENANT : tenant;
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(pipeline, "pipeline");
     if (maxAttempts < 1) {
@@ -32,6 +36,7 @@ public record NewJob(
 
   /** Builder with the defaults of DESIGN.md: queue {@code default}, priority normal, 3 attempts. */
   public static final class Builder {
+    private String tenant = DEFAULT_TENANT;
     private String queue = DEFAULT_QUEUE;
     private final String pipeline;
     private int priority = Priority.NORMAL;
@@ -42,6 +47,11 @@ public record NewJob(
 
     private Builder(String pipeline) {
       this.pipeline = pipeline;
+    }
+
+    public Builder tenant(String tenant) {
+      this.tenant = tenant;
+      return this;
     }
 
     public Builder queue(String queue) {
@@ -75,7 +85,7 @@ public record NewJob(
     }
 
     public NewJob build() {
-      return new NewJob(queue, pipeline, priority, maxAttempts, dedupeKey, file, meta);
+      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta);
     }
   }
 }

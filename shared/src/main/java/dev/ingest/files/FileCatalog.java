@@ -5,26 +5,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The stored files, one per distinct content (SHA-256). */
+/** The stored files, one per distinct content (SHA-256) within a tenant. */
 public interface FileCatalog {
 
-  Optional<FileRef> findBySha256(String sha256);
+  /** This tenant's file with this content. */
+  Optional<FileRef> findBySha256(String tenant, String sha256);
 
   Optional<FileRef> find(String fileId);
 
-  /** Whether any stored file has this size: only then can new content be a duplicate. */
-  boolean anyWithSize(long size);
+  /** Whether any of this tenant's files has this size: only then can new content be a duplicate. */
+  boolean anyWithSize(String tenant, long size);
 
   /**
-   * Records a stored file. When another file with the same content was recorded first, returns that one
-   * instead, and the caller's object is redundant.
+   * Records a stored file of a tenant. When another file of the tenant with the same content was recorded
+   * first, returns that one instead, and the caller's object is redundant.
    */
-  FileRef add(FileRef file, Instant createdAt);
+  FileRef add(String tenant, FileRef file, Instant createdAt);
 
   void updateMimeType(String fileId, String mimeType);
 
-  /** Files created before the cutoff that no job refers to any more. */
-  List<FileRef> unreferencedBefore(Instant cutoff);
+  /** Files of this tenant (every tenant's when null) created before the cutoff that no job refers to. */
+  List<FileRef> unreferencedBefore(String tenant, Instant cutoff);
 
   void delete(String fileId);
 }

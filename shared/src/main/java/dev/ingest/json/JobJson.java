@@ -1,5 +1,6 @@
 package dev.ingest.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.core.FileRef;
 import dev.ingest.core.Job;
@@ -56,7 +57,73 @@ public final class JobJson {
     if (job.cancelRequested()) {
       o.put("cancelRequested", true);
     }
+    if (job.status() == dev.ingest.core.JobStatus.RETRYING && job.runAt() != null) {
+      o.put("nextAttemptAt", iso(job.runAt()));
+    }
+    if (job.tenant() != null) {
+      o.put("tenant", job.tenant());
+    }
     return o;
+  }
+
+  /**
+   * The job an object of {@link #job} describes, as far as it tells (no lease, no store key): the remote CLI
+   * reads the server's answers with it and renders them as the local CLI renders jobs.
+   */
+  public static Job fromJson(JsonNode o) {
+    JsonNode f = o.path("file");
+    FileRef file =
+        f.isObject()
+            ? new FileRef(text(f, "id"), text(f, "name"), f.path("size").asLong(), text(f, "sha256"), text(f, "mimeType"), null)
+            : null;
+    JsonNode e = o.path("error");
+    JobError error =
+        e.isObject() ? new JobError(o.path("attempts").asInt(), text(e, "message"), text(e, "type"), e.path("retryable").asBoolean(), null) : null;
+    JsonNode p = o.path("progress");
+    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+    o.path("meta").fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+    JsonNode result = o.get("result");
+    return new Job(
+        text(o, "id"),
+        text(o, "queue"),
+        text(o, "pipeline"),
+        dev.ingest.core.JobStatus.fromWire(o.path("status").asText()),
+        o.path("priority").asInt(),
+        o.path("attempts").asInt(),
+        o.path("maxAttempts").asInt(),
+        text(o, "dedupeKey"),
+        new dev.ingest.core.JobProgress(p.path("percent").asInt(), text(p, "stage"), text(p, "message")),
+        file,
+        meta,
+        result == null || result.isNull() ? null : Json.line(result),
+        error,
+        o.path("cancelRequested").asBoolean(false),
+        null,
+        null,
+        instant(o, "nextAttemptAt"),
+        instant(o, "createdAt"),
+        instant(o, "startedAt"),
+        instant(o, "finishedAt"),
+        text(o, "tenant"));
+  }
+
+  /** Every attempt's error of a {@link #jobWithErrors} object. */
+  public static List<JobError> errorsFromJson(JsonNode o) {
+    List<JobError> out = new java.util.ArrayList<>();
+    for (JsonNode e : o.path("errors")) {
+      out.add(new JobError(e.path("attempt").asInt(), text(e, "message"), text(e, "type"), e.path("retryable").asBoolean(), instant(e, "at")));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static Instant instant(JsonNode o, String field) {
+    String v = text(o, field);
+    return v == null ? null : Instant.parse(v);
   }
 
   /** The job object plus every attempt's error, for {@code status --json}. */

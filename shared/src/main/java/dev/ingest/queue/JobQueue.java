@@ -24,10 +24,29 @@ public interface JobQueue {
   /** Adds many jobs in one transaction; dedupe keys are honoured as in {@link #enqueue}. */
   List<EnqueueResult> enqueueAll(List<NewJob> jobs);
 
-  Optional<Job> find(String jobId);
+  /** The job, whoever's it is (the operator's view). */
+  default Optional<Job> find(String jobId) {
+    return find(null, jobId);
+  }
+
+  /**
+   * The job if it belongs to {@code tenant}; any tenant's when {@code tenant} is null. Another tenant's job
+   * is not found, exactly as an unknown id.
+   */
+  Optional<Job> find(String tenant, String jobId);
+
+  /** The jobs of these ids that exist, in no particular order (one query, for watchers of many jobs). */
+  List<Job> findAll(Collection<String> jobIds);
 
   /** The job, or {@link dev.ingest.core.NotFoundException}. */
-  Job get(String jobId);
+  default Job get(String jobId) {
+    return get(null, jobId);
+  }
+
+  /** The job of this tenant (any when null), or {@link dev.ingest.core.NotFoundException}. */
+  default Job get(String tenant, String jobId) {
+    return find(tenant, jobId).orElseThrow(() -> new dev.ingest.core.NotFoundException("no job " + jobId));
+  }
 
   /** The newest job of this pipeline over this file that is not failed or cancelled. */
   Optional<Job> findLiveForFile(String fileId, String pipeline);
@@ -70,22 +89,42 @@ public interface JobQueue {
   int reclaimExpired();
 
   /** Cancels a queued or retrying job at once; asks a running job to stop. */
-  Job cancel(String jobId);
+  default Job cancel(String jobId) {
+    return cancel(null, jobId);
+  }
+
+  /** {@link #cancel(String)} for a job of this tenant (any when null); another tenant's job is not found. */
+  Job cancel(String tenant, String jobId);
 
   /** Re-queues a failed or cancelled job with a fresh set of attempts. */
-  Job retry(String jobId);
+  default Job retry(String jobId) {
+    return retry(null, jobId);
+  }
+
+  /** {@link #retry(String)} for a job of this tenant (any when null); another tenant's job is not found. */
+  Job retry(String tenant, String jobId);
 
   /** Jobs that are due now in the given queues (all when empty). */
   long countDue(Collection<String> queues);
 
-  QueueStats stats();
+  default QueueStats stats() {
+    return stats(null);
+  }
+
+  /** Counts of this tenant's jobs (every tenant's when null); live workers are everyone's. */
+  QueueStats stats(String tenant);
 
   void registerWorker(WorkerInfo worker);
 
   void unregisterWorker(String workerId);
 
   /** Ids of up to {@code limit} jobs that finished before the cutoff, oldest first. */
-  List<String> finishedBefore(java.time.Instant cutoff, int limit);
+  default List<String> finishedBefore(java.time.Instant cutoff, int limit) {
+    return finishedBefore(null, cutoff, limit);
+  }
+
+  /** {@link #finishedBefore(java.time.Instant, int)} among this tenant's jobs (every tenant's when null). */
+  List<String> finishedBefore(String tenant, java.time.Instant cutoff, int limit);
 
   /** Deletes finished jobs (and their errors); unfinished ones among the ids are left alone. */
   int deleteFinished(Collection<String> jobIds);

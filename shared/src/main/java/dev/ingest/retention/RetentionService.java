@@ -7,6 +7,8 @@ import dev.ingest.core.Clock;
 import dev.ingest.core.FileRef;
 import dev.ingest.files.FileCatalog;
 import dev.ingest.queue.JobQueue;
+import dev.ingest.tus.TusUpload;
+import dev.ingest.tus.TusUploads;
 import dev.ingest.upload.UploadSession;
 import dev.ingest.upload.UploadSessions;
 import java.time.Duration;
@@ -32,26 +34,61 @@ public final class RetentionService {
   private final UploadSessions sessions;
   private final BlobStore store;
   private final Clock clock;
+  private final TusUploads tus;
 
-  public RetentionService(JobQueue queue, FileCatalog files, UploadSessions sessions, BlobStore store, Clock clock) {
+  public RetentionService(
+      JobQueue queue, FileCatalog files, UploadSessions sessions, TusUploads tus, BlobStore store, Clock clock) {
     this.queue = queue;
     this.files = files;
     this.sessions = sessions;
+    this.tus = tus;
     this.store = store;
     this.clock = clock;
+  }
+
+  /**
+   * Removes tus uploads past their expiry, with their parts and waiting bytes in the store (the files of
+   * finished ones belong to their jobs and stay). Returns how many unfinished ones were removed.
+   */
+  public int expireTusUploads(String tenant, boolean dryRun) {
+    int abandoned = 0;
+    for (TusUpload upload : tus.expiredBefore(tenant, clock.now())) {
+      if (!upload.finished()) {
+        abandoned++;
+      }
+      if (dryRun) {
+        continue;
+      }
+      if (!upload.finished()) {
+        if (upload.storeUploadId() != null) {
+          store.abortMultipart(upload.blobKey(), upload.storeUploadId());
+        }
+        store.delete(upload.tailKey());
+      }
+      tus.delete(upload.id());
+    }
+    return abandoned;
   }
 
   /** What a cleanup removed, or would remove on a dry run. */
   public record Report(int jobs, int files, int uploads) {}
 
   public Report cleanup(Duration olderThan, boolean dryRun) {
+    return cleanup(null, olderThan, dryRun);
+  }
+
+  /**
+   * Cleanup of one tenant's finished jobs and unused files (every tenant's when {@code tenant} is null);
+   * abandoned uploads of the local CLI are only looked at for every tenant.
+   */
+  public Report cleanup(String tenant, Duration olderThan, boolean dryRun) {
     Instant cutoff = clock.now().minus(olderThan);
     int jobs = 0;
     if (dryRun) {
-      jobs = queue.finishedBefore(cutoff, Integer.MAX_VALUE).size();
+      jobs = queue.finishedBefore(tenant, cutoff, Integer.MAX_VALUE).size();
     } else {
       List<String> batch;
-      while (!(batch = queue.finishedBefore(cutoff, BATCH)).isEmpty()) {
+      while (!(batch = queue.finishedBefore(tenant, cutoff, BATCH)).isEmpty()) {
         for (String id : batch) {
           for (String name : RESULT_NAMES) {
             store.delete(BlobKeys.result(id, name));
@@ -64,15 +101,22 @@ public final class RetentionService {
         }
       }
     }
-    List<FileRef> orphans = files.unreferencedBefore(cutoff);
+    List<FileRef> orphans = files.unreferencedBefore(tenant, cutoff);
     if (!dryRun) {
       for (FileRef f : orphans) {
         files.delete(f.id());
         store.delete(f.blobKey());
       }
     }
+    int expired = expireTusUploads(tenant, dryRun);
+    if (tenant != null) {
+      Report report = new Report(jobs, orphans.size(), expired);
+      log.info("cleanup of tenant {}{} older than {}: {}", tenant, dryRun ? " (dry run)" : "", olderThan, report);
+      return report;
+    }
     List<UploadSession> stale = sessions.startedBefore(cutoff);
-    Set<String> known = stale.stream().map(UploadSession::uploadId).collect(Collectors.toSet());
+    Set<String> known = stale.stream().map(UploadSession::uploadId).collect(Collectors.toCollection(java.util.HashSet::new));
+    known.addAll(tus.liveStoreUploadIds(clock.now()));
     List<PendingUpload> strays =
         store.listPendingUploads().stream()
             .filter(u -> u.initiated().isBefore(cutoff) && !known.contains(u.uploadId()))
@@ -86,7 +130,7 @@ public final class RetentionService {
         store.abortMultipart(u.key(), u.uploadId());
       }
     }
-    Report report = new Report(jobs, orphans.size(), stale.size() + strays.size());
+    Report report = new Report(jobs, orphans.size(), stale.size() + strays.size() + expired);
     log.info("cleanup{} older than {}: {}", dryRun ? " (dry run)" : "", olderThan, report);
     return report;
   }

@@ -4,6 +4,7 @@ import dev.ingest.blob.BlobKeys;
 import dev.ingest.blob.BlobStore;
 import dev.ingest.core.Clock;
 import dev.ingest.core.FileRef;
+import dev.ingest.core.Job;
 import dev.ingest.core.Ids;
 import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.NewJob;
@@ -63,17 +64,37 @@ public final class UploadService {
     FileRef file =
         new FileRef(stored.file.id(), name, size, stored.file.sha256(), stored.file.mimeType(), stored.file.blobKey());
 
+    Admitted admitted = enqueueFor(NewJob.DEFAULT_TENANT, file, request);
+    UploadOutcome outcome =
+        new UploadOutcome(path, admitted.file(), admitted.job(), admitted.deduplicated(), stored.bytesSent, stored.resumed);
+    listener.fileFinished(outcome);
+    return outcome;
+  }
+
+  /** A stored file and the job it got: a new one, or an existing one ({@code deduplicated}). */
+  public record Admitted(FileRef file, Job job, boolean deduplicated) {}
+
+  /**
+   * Registers an object just written to the store as a tenant's file and enqueues its job, as {@link #upload}
+   * does for a local file: when the tenant already has the same content, that file is kept and the new object
+   * deleted; when the content already has a live job of the pipeline (and {@code force} is off), that job is
+   * returned instead of a new one.
+   */
+  public Admitted admit(String tenant, FileRef stored, UploadRequest request) {
+    return enqueueFor(tenant, register(tenant, stored), request);
+  }
+
+  private Admitted enqueueFor(String tenant, FileRef file, UploadRequest request) {
     if (!request.force()) {
       var live = queue.findLiveForFile(file.id(), request.pipeline());
       if (live.isPresent()) {
-        UploadOutcome outcome = new UploadOutcome(path, file, live.get(), true, stored.bytesSent, stored.resumed);
-        listener.fileFinished(outcome);
-        return outcome;
+        return new Admitted(file, live.get(), true);
       }
     }
     EnqueueResult enqueued =
         queue.enqueue(
             NewJob.builder(request.pipeline())
+                .tenant(tenant)
                 .queue(request.queue())
                 .priority(request.priority())
                 .maxAttempts(request.maxAttempts())
@@ -81,10 +102,7 @@ public final class UploadService {
                 .file(file)
                 .meta(request.meta())
                 .build());
-    UploadOutcome outcome =
-        new UploadOutcome(path, file, enqueued.job(), enqueued.deduplicated(), stored.bytesSent, stored.resumed);
-    listener.fileFinished(outcome);
-    return outcome;
+    return new Admitted(file, enqueued.job(), enqueued.deduplicated());
   }
 
   private record Stored(FileRef file, long bytesSent, boolean resumed) {}
@@ -104,10 +122,10 @@ public final class UploadService {
         discard(session);
       }
     }
-    if (files.anyWithSize(size)) {
+    if (files.anyWithSize(NewJob.DEFAULT_TENANT, size)) {
       // why: only a file of equal size can be a duplicate; hashing first spares sending it again.
       String sha256 = PartTransfer.sha256(path);
-      Optional<FileRef> existing = files.findBySha256(sha256);
+      Optional<FileRef> existing = files.findBySha256(NewJob.DEFAULT_TENANT, sha256);
       if (existing.isPresent() && store.stat(existing.get().blobKey()).isPresent()) {
         listener.bytesDone(size);
         return new Stored(existing.get(), 0, false);
@@ -206,7 +224,11 @@ public final class UploadService {
   }
 
   private FileRef register(FileRef file) {
-    FileRef recorded = files.add(file, clock.now());
+    return register(NewJob.DEFAULT_TENANT, file);
+  }
+
+  private FileRef register(String tenant, FileRef file) {
+    FileRef recorded = files.add(tenant, file, clock.now());
     if (!recorded.id().equals(file.id())) {
       // why: the same content was stored by someone else meanwhile; keep theirs, drop ours.
       store.delete(file.blobKey());
@@ -240,7 +262,8 @@ public final class UploadService {
     }
   }
 
-  static BasicFileAttributes readAttributes(Path path) {
+  /** The file's attributes, or the one-line error a missing, unreadable or irregular file gets. */
+  public static BasicFileAttributes readAttributes(Path path) {
     try {
       BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
       if (!attrs.isRegularFile()) {

@@ -290,6 +290,67 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void dedupeKeysHoldWithinATenantOnly() {
+    EnqueueResult acme = queue.enqueue(NewJob.builder("p").tenant("acme").dedupeKey("invoice-7").build());
+    EnqueueResult globex = queue.enqueue(NewJob.builder("p").tenant("globex").dedupeKey("invoice-7").build());
+    assertFalse(globex.deduplicated(), "another tenant's key is never handed out");
+    assertNotEquals(acme.job().id(), globex.job().id());
+    List<EnqueueResult> batch =
+        queue.enqueueAll(
+            List.of(
+                NewJob.builder("p").tenant("acme").dedupeKey("invoice-7").build(),
+                NewJob.builder("p").tenant("initech").dedupeKey("invoice-7").build()));
+    assertEquals(acme.job().id(), batch.get(0).job().id());
+    assertTrue(batch.get(0).deduplicated());
+    assertFalse(batch.get(1).deduplicated());
+    assertEquals("initech", queue.get(batch.get(1).job().id()).tenant());
+  }
+
+  @Test
+  void anotherTenantsJobIsNotFoundListedCancelledOrRetried() {
+    Job acme = queue.enqueue(NewJob.builder("p").tenant("acme").build()).job();
+    Job mine = queue.enqueue(NewJob.builder("p").tenant("globex").queue("q2").build()).job();
+    assertEquals("acme", queue.get(acme.id()).tenant());
+    assertTrue(queue.find("globex", acme.id()).isEmpty());
+    assertEquals(mine.id(), queue.find("globex", mine.id()).orElseThrow().id());
+    assertThrows(NotFoundException.class, () -> queue.cancel("globex", acme.id()));
+    assertEquals(JobStatus.QUEUED, queue.get(acme.id()).status(), "the other tenant's job is untouched");
+    queue.cancel("acme", acme.id());
+    assertThrows(NotFoundException.class, () -> queue.retry("globex", acme.id()));
+    assertEquals(JobStatus.CANCELLED, queue.get(acme.id()).status());
+    assertEquals(List.of(mine.id()), queue.list(new JobFilter(null, null, 10, "globex", null)).stream().map(Job::id).toList());
+    assertEquals(2, queue.list(JobFilter.all()).size(), "the operator sees every tenant");
+    assertEquals(Map.of("queued", 1L), queue.stats("globex").countsByQueue().get("q2"));
+    assertFalse(queue.stats("globex").countsByQueue().containsKey("default"));
+  }
+
+  @Test
+  void listingContinuesAfterTheCursor() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(enqueue("p").id());
+      clock.advance(Duration.ofMillis(2));
+    }
+    Collections.reverse(created);
+    List<String> first = queue.list(new JobFilter(null, null, 2, null, null)).stream().map(Job::id).toList();
+    List<String> second = queue.list(new JobFilter(null, null, 2, null, first.get(1))).stream().map(Job::id).toList();
+    List<String> third = queue.list(new JobFilter(null, null, 2, null, second.get(1))).stream().map(Job::id).toList();
+    assertEquals(created.subList(0, 2), first);
+    assertEquals(created.subList(2, 4), second);
+    assertEquals(created.subList(4, 5), third);
+  }
+
+  @Test
+  void findAllReadsManyJobsAtOnce() {
+    Job a = enqueue("p");
+    Job b = enqueue("p");
+    Set<String> found = new HashSet<>();
+    queue.findAll(List.of(a.id(), b.id(), "job_00000000000000000000000000")).forEach(j -> found.add(j.id()));
+    assertEquals(Set.of(a.id(), b.id()), found);
+    assertTrue(queue.findAll(List.of()).isEmpty());
+  }
+
+  @Test
   void retryableFailuresBackOffExponentiallyThenFail() {
     Job job = enqueue("p");
     Lease a1 = claimOne("w");

@@ -27,9 +27,13 @@ public final class SqlFileCatalog implements FileCatalog {
   }
 
   @Override
-  public Optional<FileRef> findBySha256(String sha256) {
+  public Optional<FileRef> findBySha256(String tenant, String sha256) {
     return db.withHandle(
-        h -> h.createQuery("SELECT * FROM files WHERE sha256 = :sha").bind("sha", sha256).map(MAPPER).findFirst());
+        h -> h.createQuery("SELECT * FROM files WHERE tenant = :tenant AND sha256 = :sha")
+            .bind("tenant", tenant)
+            .bind("sha", sha256)
+            .map(MAPPER)
+            .findFirst());
   }
 
   @Override
@@ -39,20 +43,25 @@ public final class SqlFileCatalog implements FileCatalog {
   }
 
   @Override
-  public boolean anyWithSize(long size) {
+  public boolean anyWithSize(String tenant, long size) {
     return db.withHandle(
-        h -> h.createQuery("SELECT COUNT(*) FROM files WHERE size = :size").bind("size", size).mapTo(Long.class).one()
+        h -> h.createQuery("SELECT COUNT(*) FROM files WHERE size = :size AND tenant = :tenant")
+                .bind("size", size)
+                .bind("tenant", tenant)
+                .mapTo(Long.class)
+                .one()
             > 0);
   }
 
   @Override
-  public FileRef add(FileRef file, Instant createdAt) {
+  public FileRef add(String tenant, FileRef file, Instant createdAt) {
     return db.onDuplicate(
         () -> {
           db.jdbi().useHandle(
               h -> h.createUpdate(
-                      "INSERT INTO files (id, sha256, size, blob_key, name, mime_type, created_at) "
-                          + "VALUES (:id, :sha, :size, :key, :name, :mime, :at)")
+                      "INSERT INTO files (id, sha256, size, blob_key, name, mime_type, created_at, tenant) "
+                          + "VALUES (:id, :sha, :size, :key, :name, :mime, :at, :tenant)")
+                  .bind("tenant", tenant)
                   .bind("id", file.id())
                   .bind("sha", file.sha256())
                   .bind("size", file.size())
@@ -63,7 +72,7 @@ public final class SqlFileCatalog implements FileCatalog {
                   .execute());
           return file;
         },
-        e -> findBySha256(file.sha256()).orElseThrow(() -> new IllegalStateException("file vanished", e)));
+        e -> findBySha256(tenant, file.sha256()).orElseThrow(() -> new IllegalStateException("file vanished", e)));
   }
 
   @Override
@@ -76,14 +85,19 @@ public final class SqlFileCatalog implements FileCatalog {
   }
 
   @Override
-  public List<FileRef> unreferencedBefore(Instant cutoff) {
+  public List<FileRef> unreferencedBefore(String tenant, Instant cutoff) {
     return db.withHandle(
-        h -> h.createQuery(
-                "SELECT * FROM files f WHERE f.created_at < :cutoff "
-                    + "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id)")
-            .bind("cutoff", cutoff.toEpochMilli())
-            .map(MAPPER)
-            .list());
+        h -> {
+          var q = h.createQuery(
+                  "SELECT * FROM files f WHERE f.created_at < :cutoff"
+                      + (tenant == null ? "" : " AND f.tenant = :tenant")
+                      + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id)")
+              .bind("cutoff", cutoff.toEpochMilli());
+          if (tenant != null) {
+            q.bind("tenant", tenant);
+          }
+          return q.map(MAPPER).list();
+        });
   }
 
   @Override

@@ -45,7 +45,8 @@ final class JobRowMapper implements RowMapper<Job> {
         instant(rs, "run_at"),
         instant(rs, "created_at"),
         instant(rs, "started_at"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        rs.getString("tenant"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -68,10 +68,11 @@ public final class PostgresDialect implements SqlDialect {
   public java.util.Optional<String> insertJobsFromArrays() {
     return java.util.Optional.of(
         "WITH inserted AS (INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, "
-            + "dedupe_key, file_id, payload, run_at, created_at, updated_at) "
-            + "SELECT id, queue, pipeline, 'queued', priority, 0, max_attempts, dedupe_key, file_id, payload, ?, ?, ? "
-            + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[]) "
-            + "AS t(id, queue, pipeline, priority, max_attempts, dedupe_key, file_id, payload) RETURNING queue) "
+            + "dedupe_key, file_id, payload, run_at, created_at, updated_at, tenant) "
+            + "SELECT id, queue, pipeline, 'queued', priority, 0, max_attempts, dedupe_key, file_id, payload, ?, ?, ?, "
+            + "tenant FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], "
+            + "?::text[], ?::text[]) AS t(id, queue, pipeline, priority, max_attempts, dedupe_key, file_id, payload, "
+            + "tenant) RETURNING queue) "
             + "SELECT pg_notify('" + PostgresListener.CHANNEL + "', queue) FROM (SELECT DISTINCT queue FROM inserted) q");
   }
 

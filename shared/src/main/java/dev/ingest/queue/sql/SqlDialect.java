@@ -42,7 +42,7 @@ public interface SqlDialect {
    * workers their queues received jobs, where the engine has array parameters; empty where it has none, and
    * the rows then go as a JDBC batch of single-row INSERTs. Parameters, in order: run_at, created_at and
    * updated_at (one value for the batch), then arrays of id, queue, pipeline (text), priority, max_attempts
-   * (int), dedupe_key, file_id and payload (text).
+   * (int), dedupe_key, file_id, payload and tenant (text).
    */
   java.util.Optional<String> insertJobsFromArrays();
 

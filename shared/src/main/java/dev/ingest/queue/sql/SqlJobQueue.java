@@ -108,9 +108,9 @@ public final class SqlJobQueue implements JobQueue {
     List<NewJob> toInsert = new ArrayList<>();
     for (NewJob job : jobs) {
       if (job.dedupeKey() != null) {
-        Job existing = claimedKeys.get(job.dedupeKey());
+        Job existing = claimedKeys.get(job.tenant() + "\u0000" + job.dedupeKey());
         if (existing == null) {
-          existing = findUnfinishedByKey(h, job.dedupeKey()).orElse(null);
+          existing = findUnfinishedByKey(h, job.tenant(), job.dedupeKey()).orElse(null);
         }
         if (existing != null) {
           results.add(new EnqueueResult(existing, true));
@@ -119,7 +119,7 @@ public final class SqlJobQueue implements JobQueue {
       }
       Job created = newJob(jobId(now), job, Instant.ofEpochMilli(now));
       if (job.dedupeKey() != null) {
-        claimedKeys.put(job.dedupeKey(), created);
+        claimedKeys.put(job.tenant() + "\u0000" + job.dedupeKey(), created);
       }
       toInsert.add(job);
       fresh.add(created);
@@ -153,8 +153,8 @@ public final class SqlJobQueue implements JobQueue {
 
   private static final String INSERT_JOB =
       "INSERT INTO jobs (id, queue, pipeline, status, priority, attempts, max_attempts, dedupe_key, "
-          + "file_id, payload, run_at, created_at, updated_at) "
-          + "VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+          + "file_id, payload, run_at, created_at, updated_at, tenant) "
+          + "VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static void bindRow(java.sql.PreparedStatement insert, NewJob job, Job row, long now)
       throws java.sql.SQLException {
@@ -169,6 +169,7 @@ public final class SqlJobQueue implements JobQueue {
     insert.setLong(9, now);
     insert.setLong(10, now);
     insert.setLong(11, now);
+    insert.setString(12, job.tenant());
   }
 
   /**
@@ -183,7 +184,7 @@ public final class SqlJobQueue implements JobQueue {
     if (fromArrays.isPresent()) {
       int n = rows.size();
       String[] ids = new String[n], queues = new String[n], pipelines = new String[n];
-      String[] keys = new String[n], files = new String[n], payloads = new String[n];
+      String[] keys = new String[n], files = new String[n], payloads = new String[n], tenants = new String[n];
       Integer[] priorities = new Integer[n], maxAttempts = new Integer[n];
       for (int i = 0; i < n; i++) {
         NewJob job = jobs.get(i);
@@ -195,6 +196,7 @@ public final class SqlJobQueue implements JobQueue {
         keys[i] = job.dedupeKey();
         files[i] = job.file() == null ? null : job.file().id();
         payloads[i] = PayloadCodec.encode(job.file(), job.meta());
+        tenants[i] = job.tenant();
       }
       Database.onConnection(h, c -> {
         try (java.sql.PreparedStatement insert = c.prepareStatement(fromArrays.get())) {
@@ -209,6 +211,7 @@ public final class SqlJobQueue implements JobQueue {
           insert.setArray(9, c.createArrayOf("text", keys));
           insert.setArray(10, c.createArrayOf("text", files));
           insert.setArray(11, c.createArrayOf("text", payloads));
+          insert.setArray(12, c.createArrayOf("text", tenants));
           return insert.execute();
         }
       });
@@ -238,12 +241,13 @@ public final class SqlJobQueue implements JobQueue {
   private static Job newJob(String id, NewJob job, Instant now) {
     return new Job(
         id, job.queue(), job.pipeline(), JobStatus.QUEUED, job.priority(), 0, job.maxAttempts(), job.dedupeKey(),
-        JobProgress.NONE, job.file(), job.meta(), null, null, false, null, null, now, now, null, null);
+        JobProgress.NONE, job.file(), job.meta(), null, null, false, null, null, now, now, null, null, job.tenant());
   }
 
-  private Optional<Job> findUnfinishedByKey(Handle h, String key) {
-    return h.createQuery("SELECT * FROM jobs WHERE dedupe_key = :key AND status IN " + UNFINISHED)
+  private Optional<Job> findUnfinishedByKey(Handle h, String tenant, String key) {
+    return h.createQuery("SELECT * FROM jobs WHERE dedupe_key = :key AND tenant = :tenant AND status IN " + UNFINISHED)
         .bind("key", key)
+        .bind("tenant", tenant)
         .map(JobRowMapper.INSTANCE)
         .findFirst();
   }
@@ -251,14 +255,28 @@ public final class SqlJobQueue implements JobQueue {
   // ---- reads --------------------------------------------------------------------------------------
 
   @Override
-  public Optional<Job> find(String jobId) {
+  public Optional<Job> find(String tenant, String jobId) {
+    String sql = "SELECT * FROM jobs WHERE id = :id" + (tenant == null ? "" : " AND tenant = :tenant");
     return db.withHandle(
-        h -> h.createQuery("SELECT * FROM jobs WHERE id = :id").bind("id", jobId).map(JobRowMapper.INSTANCE).findFirst());
+        h -> {
+          Query q = h.createQuery(sql).bind("id", jobId);
+          if (tenant != null) {
+            q.bind("tenant", tenant);
+          }
+          return q.map(JobRowMapper.INSTANCE).findFirst();
+        });
   }
 
   @Override
-  public Job get(String jobId) {
-    return find(jobId).orElseThrow(() -> new NotFoundException("no job " + jobId));
+  public List<Job> findAll(Collection<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return List.of();
+    }
+    return db.withHandle(
+        h -> h.createQuery("SELECT * FROM jobs WHERE id IN (<ids>)")
+            .bindList("ids", List.copyOf(jobIds))
+            .map(JobRowMapper.INSTANCE)
+            .list());
   }
 
   @Override
@@ -288,6 +306,12 @@ public final class SqlJobQueue implements JobQueue {
     if (filter.queue() != null) {
       where.add("queue = :queue");
     }
+    if (filter.tenant() != null) {
+      where.add("tenant = :tenant");
+    }
+    if (filter.before() != null) {
+      where.add("id < :before");
+    }
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
     }
@@ -300,6 +324,12 @@ public final class SqlJobQueue implements JobQueue {
           }
           if (filter.queue() != null) {
             q.bind("queue", filter.queue());
+          }
+          if (filter.tenant() != null) {
+            q.bind("tenant", filter.tenant());
+          }
+          if (filter.before() != null) {
+            q.bind("before", filter.before());
           }
           return q.map(JobRowMapper.INSTANCE).list();
         });
@@ -654,9 +684,9 @@ public final class SqlJobQueue implements JobQueue {
   // ---- steering -----------------------------------------------------------------------------------
 
   @Override
-  public Job cancel(String jobId) {
+  public Job cancel(String tenant, String jobId) {
     for (int round = 0; round < 10; round++) {
-      Job job = get(jobId);
+      Job job = get(tenant, jobId);
       long now = now();
       int rows;
       switch (job.status()) {
@@ -685,7 +715,7 @@ public final class SqlJobQueue implements JobQueue {
           throw new IllegalTransitionException(jobId, job.status(), JobStatus.CANCELLED);
       }
       if (rows == 1) {
-        return get(jobId);
+        return get(tenant, jobId);
       }
       // the job moved between our read and our write: look again
     }
@@ -693,8 +723,8 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   @Override
-  public Job retry(String jobId) {
-    Job job = get(jobId);
+  public Job retry(String tenant, String jobId) {
+    Job job = get(tenant, jobId);
     if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
       throw new IllegalTransitionException(jobId, job.status(), JobStatus.QUEUED);
     }
@@ -743,18 +773,19 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   @Override
-  public QueueStats stats() {
+  public QueueStats stats(String tenant) {
     long now = now();
+    String mine = tenant == null ? "" : " AND tenant = :tenant";
     return db.withHandle(
         h -> {
           Map<String, Map<String, Long>> counts = new TreeMap<>();
-          h.createQuery("SELECT queue, status, COUNT(*) AS n FROM jobs GROUP BY queue, status")
+          bindTenant(h.createQuery("SELECT queue, status, COUNT(*) AS n FROM jobs WHERE 1 = 1" + mine + " GROUP BY queue, status"), tenant)
               .map((rs, ctx) -> new Object[] {rs.getString("queue"), rs.getString("status"), rs.getLong("n")})
               .forEach(r -> counts.computeIfAbsent((String) r[0], q -> new TreeMap<>()).put((String) r[1], (Long) r[2]));
           Map<String, Duration> oldest = new TreeMap<>();
-          h.createQuery(
+          bindTenant(h.createQuery(
                   "SELECT queue, MIN(run_at) AS due FROM jobs WHERE status IN " + DUE
-                      + " AND run_at <= :now GROUP BY queue")
+                      + " AND run_at <= :now" + mine + " GROUP BY queue"), tenant)
               .bind("now", now)
               .map((rs, ctx) -> Map.entry(rs.getString("queue"), Duration.ofMillis(now - rs.getLong("due"))))
               .forEach(e -> oldest.put(e.getKey(), e.getValue()));
@@ -775,12 +806,12 @@ public final class SqlJobQueue implements JobQueue {
                               Instant.ofEpochMilli(rs.getLong("last_seen"))))
                   .list();
           Map<String, QueueStats.Throughput> throughput = new TreeMap<>();
-          h.createQuery(
+          bindTenant(h.createQuery(
                   "SELECT queue, "
                       + "SUM(CASE WHEN finished_at >= :m1 THEN 1 ELSE 0 END) AS a, "
                       + "SUM(CASE WHEN finished_at >= :m5 THEN 1 ELSE 0 END) AS b, "
-                      + "COUNT(*) AS c FROM jobs WHERE finished_at >= :m15 AND status IN ('completed', 'failed') "
-                      + "GROUP BY queue")
+                      + "COUNT(*) AS c FROM jobs WHERE finished_at >= :m15 AND status IN ('completed', 'failed')"
+                      + mine + " GROUP BY queue"), tenant)
               .bind("m1", now - 60_000)
               .bind("m5", now - 300_000)
               .bind("m15", now - 900_000)
@@ -788,6 +819,10 @@ public final class SqlJobQueue implements JobQueue {
               .forEach(e -> throughput.put(e.getKey(), e.getValue()));
           return new QueueStats(counts, oldest, workers, throughput);
         });
+  }
+
+  private static Query bindTenant(Query query, String tenant) {
+    return tenant == null ? query : query.bind("tenant", tenant);
   }
 
   @Override
@@ -816,11 +851,11 @@ public final class SqlJobQueue implements JobQueue {
   }
 
   @Override
-  public List<String> finishedBefore(Instant cutoff, int limit) {
+  public List<String> finishedBefore(String tenant, Instant cutoff, int limit) {
     return db.withHandle(
-        h -> h.createQuery(
-                "SELECT id FROM jobs WHERE status IN " + FINISHED + " AND finished_at < :cutoff "
-                    + "ORDER BY finished_at LIMIT :limit")
+        h -> bindTenant(h.createQuery(
+                "SELECT id FROM jobs WHERE status IN " + FINISHED + " AND finished_at < :cutoff"
+                    + (tenant == null ? "" : " AND tenant = :tenant") + " ORDER BY finished_at LIMIT :limit"), tenant)
             .bind("cutoff", cutoff.toEpochMilli())
             .bind("limit", limit)
             .mapTo(String.class)

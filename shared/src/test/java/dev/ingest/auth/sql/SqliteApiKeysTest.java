@@ -1,0 +1,33 @@
+package dev.ingest.auth.sql;
+
+import dev.ingest.auth.ApiKeys;
+import dev.ingest.auth.ApiKeysContract;
+import dev.ingest.core.Clock;
+import dev.ingest.queue.sql.Database;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteApiKeysTest extends ApiKeysContract {
+  @TempDir Path dir;
+  private Database db;
+
+  @Override
+  protected ApiKeys createKeys() {
+    if (db == null) {
+      db = Database.open("sqlite:" + dir.resolve("keys.db"), 2);
+    }
+    return new SqlApiKeys(db, Clock.SYSTEM);
+  }
+
+  @Override
+  protected List<String> storedValues() {
+    return Rows.all(db, "api_keys");
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+}
