@@ -47,6 +47,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     context.getLogger("org.apache.pdfbox").setLevel(Level.ERROR);
     context.getLogger("org.apache.fontbox").setLevel(Level.ERROR);
     context.getLogger("org.apache.poi").setLevel(Level.ERROR);
+    context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 }

@@ -57,7 +57,8 @@ public final class MetricsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static String problem(JobQueue queue, BlobStore store) {
+  /** What is wrong with the database or the store ("database: …", "store: …"), or null when both answer. */
+  public static String problem(JobQueue queue, BlobStore store) {
     try {
       queue.countDue(List.of());
     } catch (RuntimeException e) {

@@ -1,0 +1,120 @@
+package dev.ingest.server;
+
+import dev.ingest.core.NewJob;
+import dev.ingest.core.Priority;
+import dev.ingest.upload.UploadRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The optional job fields an upload carries, as form fields or tus {@code Upload-Metadata}: {@code pipeline},
+ * {@code queue}, {@code priority}, {@code dedupeKey}, {@code maxAttempts}, {@code force} and repeatable
+ * {@code meta} ({@code key=value}; in tus metadata also {@code meta.key}). Checked as the CLI checks its
+ * flags; a bad value is a 400 naming the field.
+ */
+public final class UploadFields {
+  /** Field names that carry job options; others (Uppy's {@code name}, {@code type}, …) are ignored. */
+  public static final Set<String> NAMES = Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force");
+
+  static final int MAX_META = 64;
+  static final int MAX_TEXT = 512;
+
+  private UploadFields() {}
+
+  /** The upload request these fields describe; {@code fields} maps a name to its values in order. */
+  public static UploadRequest parse(Map<String, List<String>> fields) {
+    String pipeline = single(fields, "pipeline", NewJob.DEFAULT_PIPELINE);
+    String queue = single(fields, "queue", NewJob.DEFAULT_QUEUE);
+    name("pipeline", pipeline);
+    name("queue", queue);
+    int priority;
+    try {
+      priority = Priority.parse(single(fields, "priority", "normal"));
+    } catch (RuntimeException e) {
+      throw ApiError.badRequest("priority: " + e.getMessage());
+    }
+    String dedupeKey = single(fields, "dedupeKey", null);
+    if (dedupeKey != null) {
+      text("dedupeKey", dedupeKey);
+    }
+    int maxAttempts;
+    String attempts = single(fields, "maxAttempts", Integer.toString(NewJob.DEFAULT_MAX_ATTEMPTS));
+    try {
+      maxAttempts = Integer.parseInt(attempts.trim());
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("maxAttempts must be a whole number, got '" + attempts + "'");
+    }
+    if (maxAttempts < 1 || maxAttempts > 100) {
+      throw ApiError.badRequest("maxAttempts must be between 1 and 100, got " + maxAttempts);
+    }
+    String force = single(fields, "force", "false");
+    if (!force.equals("true") && !force.equals("false")) {
+      throw ApiError.badRequest("force must be true or false, got '" + force + "'");
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String entry : fields.getOrDefault("meta", List.of())) {
+      for (String line : entry.split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int eq = line.indexOf('=');
+        if (eq < 1) {
+          throw ApiError.badRequest("meta must be key=value, got '" + line + "'");
+        }
+        meta.put(text("meta key", line.substring(0, eq).trim()), text("meta value", line.substring(eq + 1)));
+      }
+    }
+    if (meta.size() > MAX_META) {
+      throw ApiError.badRequest("at most " + MAX_META + " meta entries");
+    }
+    return new UploadRequest(
+        pipeline, queue, priority, dedupeKey, maxAttempts, meta, 0, UploadRequest.DEFAULT_PARALLEL, force.equals("true"));
+  }
+
+  private static String single(Map<String, List<String>> fields, String name, String fallback) {
+    List<String> values = fields.get(name);
+    if (values == null || values.isEmpty()) {
+      return fallback;
+    }
+    if (values.size() > 1) {
+      throw ApiError.badRequest(name + " was given " + values.size() + " times");
+    }
+    return values.get(0);
+  }
+
+  private static void name(String field, String value) {
+    if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw ApiError.badRequest(field + " must be a name of letters, digits, '.', '_' or '-', got '" + value + "'");
+    }
+  }
+
+  private static String text(String field, String value) {
+    if (value.length() > MAX_TEXT) {
+      throw ApiError.badRequest(field + " is longer than " + MAX_TEXT + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw ApiError.badRequest(field + " holds a control character");
+      }
+    }
+    return value;
+  }
+
+  /** A file name as the user gave it, without directories or control characters, at most 255 characters. */
+  public static String fileName(String raw) {
+    if (raw == null) {
+      return "upload";
+    }
+    String name = raw.replace('\\', '/');
+    name = name.substring(name.lastIndexOf('/') + 1);
+    StringBuilder clean = new StringBuilder();
+    name.codePoints().filter(c -> !Character.isISOControl(c)).forEach(clean::appendCodePoint);
+    String out = clean.toString().trim();
+    if (out.isEmpty() || out.equals(".") || out.equals("..")) {
+      return "upload";
+    }
+    return out.length() > 255 ? out.substring(0, 255) : out;
+  }
+}
