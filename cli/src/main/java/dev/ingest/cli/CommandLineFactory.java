@@ -12,7 +12,7 @@ public final class CommandLineFactory {
   static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
   /** Root options that take a value, so the subcommand's name is not mistaken for one. */
-  private static final java.util.Set<String> VALUED_ROOT_OPTIONS = java.util.Set.of("--db", "--store", "--config");
+  private static final java.util.Set<String> VALUED_ROOT_OPTIONS = java.util.Set.of("--db", "--store", "--config", "--server");
 
   public static CommandLine create(PrintWriter out, PrintWriter err, Map<String, String> env) {
     return create(out, err, env, null);
@@ -63,6 +63,8 @@ public final class CommandLineFactory {
     m.put("jobs", dev.ingest.cli.command.JobsCommand.class);
     m.put("queue", dev.ingest.cli.command.QueueCommand.class);
     m.put("cleanup", dev.ingest.cli.command.CleanupCommand.class);
+    m.put("serve", dev.ingest.cli.command.ServeCommand.class);
+    m.put("keys", dev.ingest.cli.command.KeysCommand.class);
     m.put("config", dev.ingest.cli.command.ConfigCommand.class);
     m.put("doctor", dev.ingest.cli.command.DoctorCommand.class);
     m.put("completion", dev.ingest.cli.command.CompletionCommand.class);

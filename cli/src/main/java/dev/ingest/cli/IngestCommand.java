@@ -49,6 +49,13 @@ public final class IngestCommand implements Runnable {
       description = "Properties file with defaults (env INGEST_CONFIG; default ~/.config/ingest/ingest.properties).")
   Path config;
 
+  @Option(
+      names = "--server",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "Speak the HTTP API of 'ingest serve' at this URL instead of the database, with the API key in INGEST_TOKEN (env INGEST_SERVER).")
+  String server;
+
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces and debug logs.")
   boolean verbose;
 
@@ -93,6 +100,25 @@ public final class IngestCommand implements Runnable {
 
   public IngestRuntime openRuntime() {
     return openRuntime(Map.of(), 2);
+  }
+
+  /**
+   * The client commands work through: the remote API when a server is configured ({@code --server},
+   * {@code INGEST_SERVER}, config {@code server}), otherwise the database and store, opened on first use with
+   * a pool of {@code poolSize} connections.
+   */
+  public dev.ingest.cli.client.IngestClient client(int poolSize) {
+    IngestConfig config = config(server == null ? Map.of() : Map.of("server", server));
+    java.util.Optional<String> url = config.get("server");
+    if (url.isPresent()) {
+      String token = env.get("INGEST_TOKEN") != null ? env.get("INGEST_TOKEN") : config.get("token").orElse(null);
+      return new dev.ingest.cli.client.RemoteClient(url.get(), token, config.home().resolve("remote-uploads"));
+    }
+    return new dev.ingest.cli.client.LocalClient(() -> IngestRuntime.open(config, poolSize));
+  }
+
+  public dev.ingest.cli.client.IngestClient client() {
+    return client(2);
   }
 
   /** The version from the jar's manifest. */

@@ -3,7 +3,7 @@ package dev.ingest.cli.command;
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
 import dev.ingest.config.Durations;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
 import dev.ingest.retention.RetentionService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,9 +27,9 @@ public final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-      RetentionService retention = runtime.retention();
-      RetentionService.Report r = retention.cleanup(Durations.parse(olderThan), dryRun);
+    java.time.Duration age = Durations.parse(olderThan);
+    try (IngestClient client = IngestCommand.of(spec).client()) {
+      RetentionService.Report r = client.cleanup(age, dryRun);
       spec.commandLine().getOut().printf(
           "%s %d job(s), %d file(s), %d abandoned upload(s)%n", dryRun ? "would remove" : "removed", r.jobs(), r.files(), r.uploads());
     }

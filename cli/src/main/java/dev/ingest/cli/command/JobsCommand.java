@@ -5,7 +5,7 @@ import dev.ingest.cli.IngestCommand;
 import dev.ingest.json.JobJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;
 import dev.ingest.queue.JobFilter;
@@ -55,8 +55,8 @@ public final class JobsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       JobFilter filter = new JobFilter(status == null ? null : JobStatus.fromWire(status), queue, Math.max(1, limit));
-      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-        for (Job job : runtime.queue().list(filter)) {
+      try (IngestClient client = IngestCommand.of(spec).client()) {
+        for (Job job : client.list(filter)) {
           out.println(json ? Json.line(JobJson.job(job)) : JobText.line(job));
         }
       }
@@ -72,12 +72,12 @@ public final class JobsCommand implements Runnable {
     @Parameters(paramLabel = "JOBID")
     String jobId;
 
-    abstract Job apply(dev.ingest.queue.JobQueue queue, String jobId);
+    abstract Job apply(IngestClient client, String jobId);
 
     @Override
     public Integer call() {
-      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-        spec.commandLine().getOut().println(JobText.line(apply(runtime.queue(), jobId)));
+      try (IngestClient client = IngestCommand.of(spec).client()) {
+        spec.commandLine().getOut().println(JobText.line(apply(client, jobId)));
       }
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
@@ -87,16 +87,16 @@ public final class JobsCommand implements Runnable {
   @Command(mixinStandardHelpOptions = true, name = "retry", description = "Re-queue a failed or cancelled job with a fresh set of attempts.")
   public static final class Retry extends SteerJob {
     @Override
-    Job apply(dev.ingest.queue.JobQueue queue, String jobId) {
-      return queue.retry(jobId);
+    Job apply(IngestClient client, String jobId) {
+      return client.retry(jobId);
     }
   }
 
   @Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a queued job at once, or ask a running job to stop.")
   public static final class Cancel extends SteerJob {
     @Override
-    Job apply(dev.ingest.queue.JobQueue queue, String jobId) {
-      return queue.cancel(jobId);
+    Job apply(IngestClient client, String jobId) {
+      return client.cancel(jobId);
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.ingest.cli.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
 import dev.ingest.json.Json;
 import dev.ingest.config.Durations;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
+import dev.ingest.json.QueueStatsJson;
 import dev.ingest.queue.QueueStats;
 import dev.ingest.queue.WorkerInfo;
 import java.io.PrintWriter;
@@ -42,35 +42,11 @@ public final class QueueCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       QueueStats stats;
-      try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-        stats = runtime.queue().stats();
+      try (IngestClient client = IngestCommand.of(spec).client()) {
+        stats = client.stats();
       }
       if (json) {
-        ObjectNode o = Json.object();
-        ObjectNode queues = o.putObject("queues");
-        stats.countsByQueue().forEach((q, counts) -> {
-          ObjectNode node = queues.putObject(q);
-          counts.forEach(node::put);
-          Duration age = stats.oldestDueAge().get(q);
-          node.put("oldestDueAgeMs", age == null ? 0 : age.toMillis());
-          var t = stats.throughput().get(q);
-          ObjectNode finished = node.putObject("finished");
-          finished.put("lastMinute", t == null ? 0 : t.lastMinute());
-          finished.put("last5Minutes", t == null ? 0 : t.last5Minutes());
-          finished.put("last15Minutes", t == null ? 0 : t.last15Minutes());
-        });
-        var workers = o.putArray("workers");
-        for (WorkerInfo w : stats.liveWorkers()) {
-          ObjectNode node = workers.addObject();
-          node.put("id", w.id());
-          node.put("host", w.host());
-          node.put("pid", w.pid());
-          node.put("queues", w.queues());
-          node.put("concurrency", w.concurrency());
-          node.put("startedAt", w.startedAt().toString());
-          node.put("lastSeen", w.lastSeen().toString());
-        }
-        out.println(Json.line(o));
+        out.println(Json.line(QueueStatsJson.toJson(stats)));
       } else {
         if (stats.countsByQueue().isEmpty()) {
           out.println("no jobs");

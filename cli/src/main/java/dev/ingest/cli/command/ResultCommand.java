@@ -2,16 +2,13 @@ package dev.ingest.cli.command;
 
 import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;
-import dev.ingest.pipeline.Results;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,29 +33,22 @@ public final class ResultCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-      Job job = runtime.queue().get(jobId);
+    try (IngestClient client = IngestCommand.of(spec).client()) {
+      Job job = client.get(jobId);
       if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {
         String why = job.error() == null ? "" : ": " + job.error().message();
         spec.commandLine().getErr().println("ingest: job " + jobId + " " + job.status().wireName() + why);
         return ExitCodes.JOB_FAILED;
       }
-      Optional<InputStream> content =
-          json ? Results.chunks(job, runtime.store()) : Results.text(job, runtime.store());
-      if (content.isEmpty()) {
-        out.println(job.resultJson() == null ? "{}" : job.resultJson());
-        out.flush();
-        return ExitCodes.OK;
-      }
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(content.get(), StandardCharsets.UTF_8))) {
+      IngestClient.Result result = client.result(job, json);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(result.content(), StandardCharsets.UTF_8))) {
         char[] buffer = new char[8192];
         int n;
         while ((n = reader.read(buffer)) > 0) {
           out.write(buffer, 0, n);
         }
       }
-      if (!json) {
+      if (!json && !result.summary()) {
         out.println();
       }
       out.flush();

@@ -5,12 +5,10 @@ import dev.ingest.cli.IngestCommand;
 import dev.ingest.json.JobJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;
 import dev.ingest.core.NotFoundException;
-import dev.ingest.queue.JobQueue;
-import dev.ingest.queue.JobWatcher;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
-      JobQueue queue = runtime.queue();
+    try (IngestClient queue = IngestCommand.of(spec).client()) {
       List<String> known = new ArrayList<>();
       NotFoundException missing = null;
       for (String id : jobIds) {
@@ -57,8 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
           throw missing;
         }
         List<Job> done =
-            new JobWatcher(queue, JobWatcher.DEFAULT_INTERVAL)
-                .follow(known, job -> {
+            queue.follow(known, job -> {
                   out.println(json ? Json.line(JobJson.job(job)) : JobText.line(job));
                   out.flush();
                 });
@@ -66,7 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
       }
       for (String id : known) {
         Job job = queue.get(id);
-        out.println(json ? Json.line(JobJson.jobWithErrors(job, queue.errors(id))) : JobText.detail(job, queue.errors(id)));
+        var errors = queue.errors(id);
+        out.println(json ? Json.line(JobJson.jobWithErrors(job, errors)) : JobText.detail(job, errors));
       }
       out.flush();
       if (missing != null) {

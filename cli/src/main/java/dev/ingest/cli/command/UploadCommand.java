@@ -6,16 +6,13 @@ import dev.ingest.cli.render.UploadJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
 import dev.ingest.cli.render.UploadProgress;
-import dev.ingest.config.IngestRuntime;
+import dev.ingest.cli.client.IngestClient;
 import dev.ingest.config.Sizes;
 import dev.ingest.core.Job;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.Priority;
-import dev.ingest.extract.TikaContentTypeDetector;
 import dev.ingest.upload.UploadOutcome;
 import dev.ingest.upload.UploadRequest;
-import dev.ingest.upload.UploadService;
-import dev.ingest.worker.JobCompletion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,13 +103,12 @@ public final class UploadCommand implements Callable<Integer> {
             pipeline, queue, Priority.parse(priority), dedupeKey, maxAttempts, meta,
             partSize == null ? 0 : Sizes.parse(partSize), parallel, force);
     checkMemory(request);
-    try (IngestRuntime runtime = root.openRuntime(Map.of(), parallel + 1)) {
-      UploadService uploads = runtime.uploads(new TikaContentTypeDetector());
+    try (IngestClient client = root.client(parallel + 1)) {
       List<UploadOutcome> outcomes = new ArrayList<>();
       boolean terminal = !noProgress && System.console() != null;
       try (UploadProgress progress = UploadProgress.create(terminal, FileWalker.totalSize(files), files.size(), err)) {
         for (Path file : files) {
-          UploadOutcome outcome = uploads.upload(file, request, progress);
+          UploadOutcome outcome = client.upload(file, request, progress);
           outcomes.add(outcome);
           if (!await) {
             out.println(json ? Json.line(UploadJson.upload(outcome, outcome.job())) : JobText.upload(outcome));
@@ -125,7 +121,7 @@ public final class UploadCommand implements Callable<Integer> {
       }
       List<String> ids = outcomes.stream().map(o -> o.job().id()).distinct().toList();
       List<Job> done =
-          new JobCompletion(runtime).await(ids, List.of(queue), job -> {}, message -> {
+          client.await(ids, List.of(queue), job -> {}, message -> {
             err.println("ingest: " + message);
             err.flush();
           });
