@@ -399,6 +399,52 @@ class TusProtocolTest {
   }
 
   @Test
+  void wholePartsAreCommittedWhileALongRequestIsStillSending() throws Exception {
+    byte[] file = Bytes.random(20 * MIB, 11);
+    String url = tus.location(file.length, null);
+    CountDownLatch goOn = new CountDownLatch(1);
+    RequestBody stalling = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return TusClient.OFFSET_STREAM;
+      }
+
+      @Override
+      public long contentLength() {
+        return file.length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws java.io.IOException {
+        sink.write(file, 0, 17 * MIB);
+        sink.flush();
+        try {
+          goOn.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+        sink.write(file, 17 * MIB, 3 * MIB);
+      }
+    };
+    CompletableFuture<Integer> patch = CompletableFuture.supplyAsync(() -> {
+      try (Response r = h.http.newCall(tus.base(url).header("Upload-Offset", "0").patch(stalling).build()).execute()) {
+        return r.code();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    // why: a server killed now would keep these two parts; the request has not ended, yet HEAD shows them.
+    await().atMost(Duration.ofSeconds(20)).until(() -> tus.offset(url) == 16 * MIB);
+    goOn.countDown();
+    assertEquals(204, patch.get(30, TimeUnit.SECONDS));
+    try (Response head = tus.head(url)) {
+      assertEquals(Long.toString(file.length), head.header("Upload-Offset"));
+      Job job = h.runtime.queue().get(head.header("Ingest-Job-Id"));
+      assertEquals(Bytes.sha256(file), storedSha(job));
+    }
+  }
+
+  @Test
   void offsetsSurviveARestartAndAnotherServerProcessContinuesTheUpload() throws Exception {
     byte[] file = Bytes.random(19 * MIB + 777, 7);
     String url = tus.location(file.length, TusClient.meta("filename", "big.bin"));

@@ -198,11 +198,15 @@ public final class TusService {
     private final Checksum checksum;
     private final BlobStore blobs = store.get();
     private long renewedAt = System.nanoTime();
+    /** What the database holds now: parts this request committed, and the tail object the offset points to. */
+    private int partsCommitted;
+    private String tailCommitted;
 
     Writing(TusUpload upload, String owner, Checksum checksum) {
       this.upload = upload;
       this.owner = owner;
       this.checksum = checksum;
+      this.tailCommitted = upload.tailSize() > 0 ? upload.tailKey() : null;
     }
 
     Written run(Content.Source body) throws IOException {
@@ -267,6 +271,9 @@ public final class TusService {
             received += room;
             metrics.uploadBytes(room);
             mime = sniffIfDue(mime, writer, upload.offset() + received);
+            if (checksum == null) {
+              commitWholeParts(writer, mime);
+            }
             renewLock();
           }
           if (chunk.isLast()) {
@@ -331,32 +338,60 @@ public final class TusService {
       }
     }
 
+    /**
+     * Commits the whole parts sent so far, so that a server killed in the middle of a long request loses at
+     * most the part it was filling. Not with a checksum, whose body must be whole before any of it is kept.
+     */
+    private void commitWholeParts(PartWriter writer, String mime) {
+      List<UploadedPart> added = writer.added();
+      if (added.size() == partsCommitted) {
+        return;
+      }
+      long offset = (upload.partsStored() + (long) added.size()) * upload.partSize();
+      if (!uploads.advance(upload.id(), owner, offset, 0, writer.uploadId(), mime,
+          added.subList(partsCommitted, added.size()), clock.now().plus(expiry))) {
+        throw ApiError.conflict("upload " + upload.id() + " was taken over by another request");
+      }
+      partsCommitted = added.size();
+      if (tailCommitted != null) {
+        deleteQuietly(tailCommitted); // its bytes are in the part just committed
+        tailCommitted = null;
+      }
+    }
+
     private void commit(PartWriter writer, long newOffset, String mime, MessageDigest sha) {
       writer.flushWholeParts();
       int tailSize = writer.filled();
       String newTail = TusUpload.tailKey(upload.id(), newOffset);
-      if (tailSize > 0 && newOffset != upload.offset()) {
+      boolean tailMoved = tailSize > 0 && !newTail.equals(tailCommitted);
+      if (tailMoved) {
         blobs.put(newTail, writer.tail(), tailSize);
       }
+      List<UploadedPart> added = writer.added();
       boolean committed =
           uploads.advance(
-              upload.id(), owner, newOffset, tailSize, writer.uploadId(), mime, writer.added(), clock.now().plus(expiry));
+              upload.id(), owner, newOffset, tailSize, writer.uploadId(), mime, added.subList(partsCommitted, added.size()),
+              clock.now().plus(expiry));
       if (!committed) {
-        if (tailSize > 0 && newOffset != upload.offset()) {
+        if (tailMoved) {
           blobs.delete(newTail);
         }
         throw ApiError.conflict("upload " + upload.id() + " was taken over by another request");
       }
-      if (upload.tailSize() > 0 && newOffset != upload.offset()) {
-        deleteQuietly(upload.tailKey());
+      partsCommitted = added.size();
+      if (tailCommitted != null && !tailCommitted.equals(newTail)) {
+        deleteQuietly(tailCommitted);
       }
+      tailCommitted = tailSize > 0 ? newTail : null;
       if (sha != null) {
         digests.put(upload.id(), newOffset, sha);
       }
     }
 
     private TusUpload complete(PartWriter writer, MessageDigest sha, String mime) throws IOException {
+      // why: the parts of earlier requests; this request's own are the writer's, committed or not.
       List<UploadedPart> earlier = upload.storeUploadId() == null ? List.of() : uploads.parts(upload.id());
+      earlier = earlier.stream().filter(p -> p.number() <= upload.partsStored()).toList();
       writer.finish(earlier);
       String sha256 = sha != null ? HexFormat.of().formatHex(sha.digest()) : hashStored();
       if (mime == null) {
@@ -369,8 +404,8 @@ public final class TusService {
           upload.id(), owner, admitted.file().id(), admitted.job().id(), admitted.deduplicated(), clock.now().plus(expiry))) {
         log.warn("upload {} was finished by this request but its lock had passed to another", upload.id());
       }
-      if (upload.tailSize() > 0) {
-        deleteQuietly(upload.tailKey());
+      if (tailCommitted != null) {
+        deleteQuietly(tailCommitted);
       }
       digests.forget(upload.id());
       metrics.uploadFinished("tus");
