@@ -83,6 +83,29 @@ final class Jar {
     return p.exitValue();
   }
 
+  /** A running {@code ingest serve} and the URL it said it serves. */
+  record Served(Process process, String url) {}
+
+  /** Starts {@code ingest serve --listen 127.0.0.1:0 args…} and waits until it says where it listens. */
+  Served serve(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
+    all.addAll(List.of(args));
+    Process p = start(all.toArray(new String[0]));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving (https?://\\S+)");
+    while (System.nanoTime() < deadline) {
+      var m = serving.matcher(err(p));
+      if (m.find()) {
+        return new Served(p, m.group(1));
+      }
+      if (!p.isAlive()) {
+        throw new AssertionError("ingest serve exited " + p.exitValue() + ": " + err(p));
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("ingest serve did not say where it listens: " + err(p));
+  }
+
   void killAll() {
     processes.keySet().forEach(Process::destroyForcibly);
   }
