@@ -54,6 +54,8 @@ public final class S3BlobStore implements BlobStore {
   private final S3Location location;
   private volatile Integrity integrity;
   private final boolean negotiate;
+  /** Whether this store has learnt which checksum headers the server takes (from a CreateMultipartUpload). */
+  private volatile boolean negotiated;
   private final boolean payloadSigned;
 
   public S3BlobStore(S3Client s3, S3Location location) {
@@ -114,6 +116,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public String createMultipart(String key, long partSize) {
+    negotiated = true;
     return negotiated(
         key,
         () -> s3.createMultipartUpload(
@@ -144,6 +147,25 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Learns which checksum headers the server takes before a part or an object is sent with them. why: a
+   * server that does not take them may answer 501 to a CreateMultipartUpload, but break the connection of an
+   * UploadPart or a PutObject whose body carries one (S3Proxy does), which looks like a network failure and is
+   * retried to exhaustion. A process that continues an upload another process began (a tus upload on a
+   * second server) sends parts before it ever creates an upload, so it asks with a probe upload first.
+   */
+  private void negotiateFirst() {
+    if (!negotiate || negotiated) {
+      return;
+    }
+    synchronized (this) {
+      if (!negotiated) {
+        String probe = "health/checksum-probe";
+        abortMultipart(probe, createMultipart(probe, 5 * 1024 * 1024));
+      }
+    }
+  }
+
   private static boolean rejectsChecksums(Throwable e) {
     if (!(e instanceof S3Exception)) {
       return false;
@@ -155,6 +177,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
+    negotiateFirst();
     String etag =
         negotiated(
             key,
@@ -278,6 +301,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public void put(String key, byte[] data, int length) {
+    negotiateFirst();
     String checksum = dev.ingest.blob.Checksums.crc32c(data, length);
     negotiated(
         key,
