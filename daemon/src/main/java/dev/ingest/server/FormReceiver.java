@@ -2,6 +2,7 @@ package dev.ingest.server;
 
 import dev.ingest.blob.BlobStore;
 import dev.ingest.core.FileRef;
+import dev.ingest.upload.BufferBudget;
 import dev.ingest.upload.ContentTypeDetector;
 import dev.ingest.upload.PartSizer;
 import dev.ingest.upload.UploadLimits;
@@ -38,15 +39,17 @@ public final class FormReceiver {
   private final Supplier<UploadService> uploads;
   private final ContentTypeDetector detector;
   private final UploadLimits limits;
+  private final BufferBudget budget;
   private final ServerMetrics metrics;
 
   public FormReceiver(
       Supplier<BlobStore> store, Supplier<UploadService> uploads, ContentTypeDetector detector, UploadLimits limits,
-      ServerMetrics metrics) {
+      BufferBudget budget, ServerMetrics metrics) {
     this.store = store;
     this.uploads = uploads;
     this.detector = detector;
     this.limits = limits;
+    this.budget = budget;
     this.metrics = metrics;
   }
 
@@ -146,7 +149,7 @@ public final class FormReceiver {
           }
           // why: fields sent before the file (Uppy sends its metadata first) are checked before any byte is stored.
           UploadFields.parse(fields);
-          file = new IncomingFile(store.get(), UploadFields.fileName(fileName), partSize, detector, limits);
+          file = new IncomingFile(store.get(), UploadFields.fileName(fileName), partSize, detector, limits, budget);
         } else {
           if (++fieldCount > MAX_FIELDS) {
             throw ApiError.badRequest("at most " + MAX_FIELDS + " fields per request");

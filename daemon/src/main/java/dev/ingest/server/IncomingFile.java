@@ -4,6 +4,7 @@ import dev.ingest.blob.BlobKeys;
 import dev.ingest.blob.BlobStore;
 import dev.ingest.core.FileRef;
 import dev.ingest.core.Ids;
+import dev.ingest.upload.BufferBudget;
 import dev.ingest.upload.ContentTypeDetector;
 import dev.ingest.upload.PartWriter;
 import dev.ingest.upload.UploadLimits;
@@ -29,9 +30,10 @@ final class IncomingFile {
   private final UploadLimits limits;
   private String mimeType;
 
-  IncomingFile(BlobStore store, String name, long partSize, ContentTypeDetector detector, UploadLimits limits) {
+  IncomingFile(
+      BlobStore store, String name, long partSize, ContentTypeDetector detector, UploadLimits limits, BufferBudget budget) {
     this.name = name;
-    this.writer = new PartWriter(store, key, partSize);
+    this.writer = new PartWriter(store, key, partSize, budget);
     this.detector = detector;
     this.limits = limits;
   }
@@ -66,12 +68,17 @@ final class IncomingFile {
     if (mimeType == null) {
       sniff();
     }
-    writer.finish(List.of());
+    try {
+      writer.finish(List.of());
+    } finally {
+      writer.release();
+    }
     return new FileRef(fileId, name, writer.written(), HexFormat.of().formatHex(sha.digest()), mimeType, key);
   }
 
   /** Leaves nothing of this file in the store. */
   void discard(BlobStore store) {
+    writer.release();
     try {
       writer.abort();
       store.delete(key);

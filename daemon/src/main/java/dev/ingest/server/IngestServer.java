@@ -10,6 +10,7 @@ import dev.ingest.server.routes.OpsRoutes;
 import dev.ingest.server.routes.UploadRoutes;
 import dev.ingest.server.tus.TusRoutes;
 import dev.ingest.server.tus.TusService;
+import dev.ingest.upload.BufferBudget;
 import dev.ingest.upload.ContentTypeDetector;
 import dev.ingest.upload.UploadService;
 import java.nio.ByteBuffer;
@@ -73,9 +74,12 @@ public final class IngestServer implements AutoCloseable {
     new EventRoutes(runtime.queue(), hub).register(router);
     new AdminRoutes(runtime.queue(), runtime::retention).register(router);
     UploadResults results = new UploadResults(tokens, runtime.clock(), options.tokenTtl());
-    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), metrics), results).register(router);
+    // why: half the heap for part buffers bounds memory however many large uploads arrive together.
+    BufferBudget budget = BufferBudget.ofHeap(0.5);
+    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), budget, metrics), results).register(router);
     TusService tus =
-        new TusService(runtime.tus(), runtime::store, uploads, detector, options.limits(), runtime.clock(), options.tusExpiry(), metrics);
+        new TusService(runtime.tus(), runtime::store, uploads, detector, options.limits(), budget, runtime.clock(),
+            options.tusExpiry(), metrics);
     new TusRoutes(tus).register(router);
 
     Authenticator auth = new Authenticator(runtime.keys(), tokens, runtime.clock(), options.noAuth());

@@ -22,24 +22,48 @@ public final class PartWriter {
   private String uploadId;
   private int nextPart;
   private final List<UploadedPart> added = new ArrayList<>();
-  private byte[] buffer;
+  private final BufferBudget budget;
+  private boolean holdsBudget;
+  private byte[] buffer = new byte[0];
   private int filled;
   private long written;
 
   /** A fresh object. */
-  public PartWriter(BlobStore store, String key, long partSize) {
-    this(store, key, partSize, null, 0, new byte[0], 0);
+  public PartWriter(BlobStore store, String key, long partSize, BufferBudget budget) {
+    this(store, key, partSize, null, 0, budget);
   }
 
-  /** Continues an object of which {@code partsStored} whole parts are in the store and {@code tail} waits. */
-  public PartWriter(BlobStore store, String key, long partSize, String uploadId, int partsStored, byte[] tail, int tailSize) {
+  /**
+   * Continues an object of which {@code partsStored} whole parts are in the store; bytes short of a part that
+   * were set aside go in with {@link #prefill}. A buffer larger than a small one takes a part's worth of
+   * {@code budget} until {@link #release}.
+   */
+  public PartWriter(BlobStore store, String key, long partSize, String uploadId, int partsStored, BufferBudget budget) {
     this.store = store;
     this.key = key;
     this.partSize = Math.toIntExact(partSize);
     this.uploadId = uploadId;
     this.nextPart = partsStored + 1;
-    this.buffer = tailSize > 0 ? tail : new byte[0];
-    this.filled = tailSize;
+    this.budget = budget;
+  }
+
+  /** Reads the {@code size} bytes set aside by an earlier writer of this object, before any new byte. */
+  public void prefill(java.io.InputStream in, int size) throws java.io.IOException {
+    ensureRoom(size);
+    int n = in.readNBytes(buffer, 0, size);
+    if (n != size || in.read() >= 0) {
+      throw new IllegalStateException("the bytes set aside for " + key + " are not " + size + " long");
+    }
+    filled = size;
+  }
+
+  /** Gives back the buffer's share of the budget; the writer must not be used after. */
+  public void release() {
+    if (holdsBudget) {
+      holdsBudget = false;
+      budget.release(partSize);
+    }
+    buffer = new byte[0];
   }
 
   /** Buffers the bytes; each time a whole part is buffered, it goes to the store. */
@@ -88,6 +112,10 @@ public final class PartWriter {
   private void ensureRoom(int needed) {
     if (buffer.length >= needed) {
       return;
+    }
+    if (needed > INITIAL_BUFFER && !holdsBudget) {
+      budget.acquire(partSize);
+      holdsBudget = true;
     }
     int size = Math.max(needed, Math.min(partSize, Math.max(INITIAL_BUFFER, buffer.length * 2)));
     buffer = java.util.Arrays.copyOf(buffer, size);

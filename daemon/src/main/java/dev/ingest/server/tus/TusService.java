@@ -11,6 +11,7 @@ import dev.ingest.server.Bodies;
 import dev.ingest.server.ServerMetrics;
 import dev.ingest.tus.TusUpload;
 import dev.ingest.tus.TusUploads;
+import dev.ingest.upload.BufferBudget;
 import dev.ingest.upload.ContentTypeDetector;
 import dev.ingest.upload.PartSizer;
 import dev.ingest.upload.PartWriter;
@@ -52,11 +53,13 @@ public final class TusService {
   private final Clock clock;
   private final Duration expiry;
   private final ServerMetrics metrics;
+  private final BufferBudget budget;
   private final TusDigests digests = new TusDigests();
 
   public TusService(
       TusUploads uploads, Supplier<BlobStore> store, Supplier<UploadService> admission, ContentTypeDetector detector,
-      UploadLimits limits, Clock clock, Duration expiry, ServerMetrics metrics) {
+      UploadLimits limits, BufferBudget budget, Clock clock, Duration expiry, ServerMetrics metrics) {
+    this.budget = budget;
     this.uploads = uploads;
     this.store = store;
     this.admission = admission;
@@ -210,9 +213,21 @@ public final class TusService {
     }
 
     Written run(Content.Source body) throws IOException {
-      byte[] tail = readTail();
       PartWriter writer =
-          new PartWriter(blobs, upload.blobKey(), upload.partSize(), upload.storeUploadId(), upload.partsStored(), tail, tail.length);
+          new PartWriter(blobs, upload.blobKey(), upload.partSize(), upload.storeUploadId(), upload.partsStored(), budget);
+      try {
+        if (upload.tailSize() > 0) {
+          try (InputStream in = blobs.get(upload.tailKey())) {
+            writer.prefill(in, Math.toIntExact(upload.tailSize()));
+          }
+        }
+        return write(writer, body);
+      } finally {
+        writer.release();
+      }
+    }
+
+    private Written write(PartWriter writer, Content.Source body) throws IOException {
       MessageDigest sha = digests.take(upload.id(), upload.offset());
       MessageDigest shaBefore = sha == null ? null : copy(sha);
       Received got;
@@ -292,19 +307,6 @@ public final class TusService {
         }
       }
       return new Received(received, mime, cut);
-    }
-
-    private byte[] readTail() throws IOException {
-      if (upload.tailSize() == 0) {
-        return new byte[0];
-      }
-      try (InputStream in = blobs.get(upload.tailKey())) {
-        byte[] tail = in.readNBytes(Math.toIntExact(upload.partSize()));
-        if (tail.length != upload.tailSize()) {
-          throw new IllegalStateException("the stored tail of " + upload.id() + " has " + tail.length + " bytes, not " + upload.tailSize());
-        }
-        return tail;
-      }
     }
 
     /**
