@@ -44,6 +44,7 @@ public final class IngestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
   static final int MAX_THREADS = 200;
   static final int REQUEST_HEADER_SIZE = 16 * 1024;
+  static final int INPUT_BUFFER = 64 * 1024;
   static final Duration UPKEEP_INTERVAL = Duration.ofMinutes(10);
 
   private final Server server;
@@ -94,6 +95,10 @@ public final class IngestServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
+    HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+    // why: upload bodies are read a buffer at a time; 64 KiB rather than Jetty's 8 KiB takes an eighth of the
+    // reads, wake-ups and chunk hand-overs per byte, for 64 KiB per connection while it is reading.
+    h1.setInputBufferSize(INPUT_BUFFER);
     ServerConnector connector;
     if (options.tls()) {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -102,9 +107,9 @@ public final class IngestServer implements AutoCloseable {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);
       http.addCustomizer(secure);
-      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), h1);
     } else {
-      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      connector = new ServerConnector(server, h1);
     }
     connector.setHost(options.host());
     connector.setPort(options.port());
