@@ -78,7 +78,14 @@ public final class Database implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+      @Override
+      public java.sql.Connection getConnection() throws SQLException {
+        java.sql.Connection c = super.getConnection();
+        org.sqlite.BusyHandler.setHandler(c, SqliteBusyWait.INSTANCE);
+        return c;
+      }
+    };
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     if (poolSize <= UNPOOLED_UP_TO) {
       // why: short CLI commands (status, result, jobs) start faster without a pool and its threads.
