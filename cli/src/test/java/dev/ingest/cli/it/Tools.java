@@ -15,12 +15,21 @@ final class Tools {
   private Tools() {}
 
   static boolean curl() {
-    return runs("curl", "--version");
+    return present(runs("curl", "--version"), "curl");
   }
 
   /** Node.js and the test's npm packages. */
   static boolean tusJsClient() {
-    return runs("node", "--version") && Files.isDirectory(NODE_DIR.resolve("node_modules/tus-js-client"));
+    return present(runs("node", "--version") && Files.isDirectory(NODE_DIR.resolve("node_modules/tus-js-client")),
+        "Node.js with tus-js-client (npm ci --prefix cli/src/test/node)");
+  }
+
+  /** Where CI installed the tools ({@code INGEST_TEST_TOOLS=required}), a missing one fails the test. */
+  private static boolean present(boolean found, String what) {
+    if (!found && "required".equals(System.getenv("INGEST_TEST_TOOLS"))) {
+      throw new AssertionError(what + " is required here (INGEST_TEST_TOOLS=required) but missing");
+    }
+    return found;
   }
 
   static Path tusScript() {
