@@ -40,11 +40,13 @@ public final class FormReceiver {
   private final ContentTypeDetector detector;
   private final UploadLimits limits;
   private final BufferBudget budget;
+  private final java.util.concurrent.Executor sender;
   private final ServerMetrics metrics;
 
   public FormReceiver(
       Supplier<BlobStore> store, Supplier<UploadService> uploads, ContentTypeDetector detector, UploadLimits limits,
-      BufferBudget budget, ServerMetrics metrics) {
+      BufferBudget budget, java.util.concurrent.Executor sender, ServerMetrics metrics) {
+    this.sender = sender;
     this.store = store;
     this.uploads = uploads;
     this.detector = detector;
@@ -149,7 +151,7 @@ public final class FormReceiver {
           }
           // why: fields sent before the file (Uppy sends its metadata first) are checked before any byte is stored.
           UploadFields.parse(fields);
-          file = new IncomingFile(store.get(), UploadFields.fileName(fileName), partSize, detector, limits, budget);
+          file = new IncomingFile(store.get(), UploadFields.fileName(fileName), partSize, detector, limits, budget, sender);
         } else {
           if (++fieldCount > MAX_FIELDS) {
             throw ApiError.badRequest("at most " + MAX_FIELDS + " fields per request");

@@ -31,9 +31,10 @@ final class IncomingFile {
   private String mimeType;
 
   IncomingFile(
-      BlobStore store, String name, long partSize, ContentTypeDetector detector, UploadLimits limits, BufferBudget budget) {
+      BlobStore store, String name, long partSize, ContentTypeDetector detector, UploadLimits limits, BufferBudget budget,
+      java.util.concurrent.Executor sender) {
     this.name = name;
-    this.writer = new PartWriter(store, key, partSize, budget);
+    this.writer = new PartWriter(store, key, partSize, null, 0, budget, sender, null);
     this.detector = detector;
     this.limits = limits;
   }
@@ -47,7 +48,7 @@ final class IncomingFile {
       int room = writer.reserve(bytes.remaining());
       int at = writer.filled();
       bytes.get(writer.buffer(), at, room);
-      sha.update(writer.buffer(), at, room);
+      sha.update(writer.buffer(), at, room); // why: here, while the sender's thread writes the previous part
       writer.advance(room);
       if (mimeType == null && writer.written() >= SNIFF_BYTES) {
         sniff();

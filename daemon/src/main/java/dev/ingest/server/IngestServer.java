@@ -16,6 +16,7 @@ import dev.ingest.upload.UploadService;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +78,16 @@ public final class IngestServer implements AutoCloseable {
     UploadResults results = new UploadResults(tokens, runtime.clock(), options.tokenTtl());
     // why: half the heap for part buffers bounds memory however many large uploads arrive together.
     BufferBudget budget = BufferBudget.ofHeap(0.5);
-    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), budget, metrics), results).register(router);
+    // why: a request's whole parts are hashed and stored on these threads while it keeps reading the next.
+    ExecutorService parts = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "ingest-parts");
+      t.setDaemon(true);
+      return t;
+    });
+    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), budget, parts, metrics), results)
+        .register(router);
     TusService tus =
-        new TusService(runtime.tus(), runtime::store, uploads, detector, options.limits(), budget, runtime.clock(),
+        new TusService(runtime.tus(), runtime::store, uploads, detector, options.limits(), budget, parts, runtime.clock(),
             options.tusExpiry(), metrics);
     new TusRoutes(tus).register(router);
 
@@ -122,6 +130,12 @@ public final class IngestServer implements AutoCloseable {
       Thread t = new Thread(r, "ingest-serve-upkeep");
       t.setDaemon(true);
       return t;
+    });
+    server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
+      @Override
+      protected void doStop() {
+        parts.shutdown(); // why: after the requests drained, so none loses its part in flight
+      }
     });
     try {
       server.start();

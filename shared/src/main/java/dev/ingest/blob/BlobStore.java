@@ -24,6 +24,18 @@ public interface BlobStore extends AutoCloseable {
   UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum);
 
   /**
+   * {@link #uploadPart}, but the part may stay in the operating system's cache until {@link #syncUpload}: for
+   * callers that record parts as done in batches and make them durable once per batch. Stores whose parts are
+   * durable when acknowledged (S3) need not tell the two apart.
+   */
+  default UploadedPart uploadPartUnsynced(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
+    return uploadPart(key, uploadId, partNumber, data, length, checksum);
+  }
+
+  /** Makes the parts sent with {@link #uploadPartUnsynced} durable. */
+  default void syncUpload(String key, String uploadId) {}
+
+  /**
    * The parts the store holds for an upload (all pages); {@link dev.ingest.core.NotFoundException} when the
    * upload is unknown, completed or aborted. A part's checksum is null where the store does not report it.
    */

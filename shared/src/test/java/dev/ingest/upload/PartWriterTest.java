@@ -65,11 +65,33 @@ class PartWriterTest {
     first.flushWholeParts();
     byte[] tail = Arrays.copyOf(first.tail(), first.filled());
     assertEquals(2 * MIB, tail.length);
-    PartWriter second = new PartWriter(store, "objects/f", PART, first.uploadId(), first.added().size(), BufferBudget.UNLIMITED);
+    PartWriter second =
+        new PartWriter(store, "objects/f", PART, first.uploadId(), first.added().size(), BufferBudget.UNLIMITED, null, null);
     second.prefill(new ByteArrayInputStream(tail), tail.length);
     second.write(file, 7 * MIB, 6 * MIB);
     second.finish(first.added());
     assertArrayEquals(file, stored(store, "objects/f"));
+  }
+
+  @Test
+  void partsSentFromAnotherThreadMakeTheSameObjectAndDigestInOrder() throws Exception {
+    LocalBlobStore store = new LocalBlobStore(dir);
+    byte[] file = bytes(23 * MIB + 5);
+    java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      PartWriter w = new PartWriter(store, "objects/async", PART, null, 0, BufferBudget.UNLIMITED, sender, sha);
+      for (int at = 0; at < file.length; at += 333_333) {
+        w.write(file, at, Math.min(333_333, file.length - at));
+      }
+      w.finish(List.of());
+      w.release();
+      assertArrayEquals(file, stored(store, "objects/async"));
+      assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(file), sha.digest());
+      assertEquals(5, w.added().size());
+    } finally {
+      sender.shutdown();
+    }
   }
 
   @Test

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class TusService {
   private static final Logger log = LoggerFactory.getLogger(TusService.class);
   static final Duration LOCK_TTL = Duration.ofSeconds(10);
+  static final long COMMIT_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
   private static final long RENEW_EVERY_NANOS = Duration.ofSeconds(3).toNanos();
   static final int SNIFF_BYTES = 8192;
 
@@ -54,12 +55,21 @@ public final class TusService {
   private final Duration expiry;
   private final ServerMetrics metrics;
   private final BufferBudget budget;
+  private final java.util.concurrent.Executor sender;
+  private final java.util.concurrent.ScheduledExecutorService committer =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ingest-tus-commit");
+        t.setDaemon(true);
+        return t;
+      });
   private final TusDigests digests = new TusDigests();
 
   public TusService(
       TusUploads uploads, Supplier<BlobStore> store, Supplier<UploadService> admission, ContentTypeDetector detector,
-      UploadLimits limits, BufferBudget budget, Clock clock, Duration expiry, ServerMetrics metrics) {
+      UploadLimits limits, BufferBudget budget, java.util.concurrent.Executor sender, Clock clock, Duration expiry,
+      ServerMetrics metrics) {
     this.budget = budget;
+    this.sender = sender;
     this.uploads = uploads;
     this.store = store;
     this.admission = admission;
@@ -204,6 +214,15 @@ public final class TusService {
     /** What the database holds now: parts this request committed, and the tail object the offset points to. */
     private int partsCommitted;
     private String tailCommitted;
+    /** Parts stored since the last commit, how many this request has stored in all, and when it last committed. */
+    private final List<UploadedPart> stored = new java.util.ArrayList<>();
+    private int storedCount;
+    private long committedAt = System.nanoTime();
+    private boolean commitScheduled;
+    /** Set once the request's own last commit (or completion) is under way: timed commits stop. */
+    private boolean ended;
+    /** The media type once judged, for the commits made on the sender's thread. */
+    private volatile String sniffed;
 
     Writing(TusUpload upload, String owner, Checksum checksum) {
       this.upload = upload;
@@ -213,29 +232,40 @@ public final class TusService {
     }
 
     Written run(Content.Source body) throws IOException {
+      // why: the digest of every byte committed so far, if this process saw them; this request's bytes are hashed
+      // as they arrive (on this thread, while the sender's writes the parts: the two overlap).
+      long hashedThrough = upload.offset();
+      MessageDigest sha = digests.take(upload.id(), hashedThrough);
+      MessageDigest shaBefore = sha == null ? null : copy(sha);
       PartWriter writer =
-          new PartWriter(blobs, upload.blobKey(), upload.partSize(), upload.storeUploadId(), upload.partsStored(), budget);
+          new PartWriter(blobs, upload.blobKey(), upload.partSize(), upload.storeUploadId(), upload.partsStored(), budget,
+              sender, null);
+      if (checksum == null) {
+        writer.onStored((part, count) -> commitPart(writer, part, count));
+      }
       try {
         if (upload.tailSize() > 0) {
           try (InputStream in = blobs.get(upload.tailKey())) {
             writer.prefill(in, Math.toIntExact(upload.tailSize()));
           }
         }
-        return write(writer, body);
+        return write(writer, body, sha, shaBefore, hashedThrough);
       } finally {
+        synchronized (this) {
+          ended = true;
+        }
         writer.release();
       }
     }
 
-    private Written write(PartWriter writer, Content.Source body) throws IOException {
-      MessageDigest sha = digests.take(upload.id(), upload.offset());
-      MessageDigest shaBefore = sha == null ? null : copy(sha);
+    private Written write(PartWriter writer, Content.Source body, MessageDigest sha, MessageDigest shaBefore, long hashedThrough)
+        throws IOException {
       Received got;
       try {
         got = receive(body, writer, sha);
       } catch (RuntimeException e) {
-        // why: nothing of this request is committed, so the digest of the committed bytes is the one to keep.
-        digests.put(upload.id(), upload.offset(), shaBefore);
+        // why: the digest as it was before this request, for a next request that starts where this one did.
+        digests.put(upload.id(), hashedThrough, shaBefore);
         throw e;
       }
       long newOffset = upload.offset() + got.bytes();
@@ -286,9 +316,7 @@ public final class TusService {
             received += room;
             metrics.uploadBytes(room);
             mime = sniffIfDue(mime, writer, upload.offset() + received);
-            if (checksum == null) {
-              commitWholeParts(writer, mime);
-            }
+            sniffed = mime;
             renewLock();
           }
           if (chunk.isLast()) {
@@ -315,8 +343,7 @@ public final class TusService {
      * least 5 MiB). A type the server does not accept ends the upload (415).
      */
     private String sniffIfDue(String mime, PartWriter writer, long offsetNow) {
-      if (mime != null || upload.partsStored() > 0 || !writer.added().isEmpty()
-          || offsetNow < Math.min(SNIFF_BYTES, upload.length())) {
+      if (mime != null || !writer.bufferStartsTheObject() || offsetNow < Math.min(SNIFF_BYTES, upload.length())) {
         return mime;
       }
       String detected = detector.detect(writer.buffer(), (int) Math.min(SNIFF_BYTES, writer.filled()), upload.name());
@@ -341,28 +368,59 @@ public final class TusService {
     }
 
     /**
-     * Commits the whole parts sent so far, so that a server killed in the middle of a long request loses at
-     * most the part it was filling. Not with a checksum, whose body must be whole before any of it is kept.
+     * Commits the whole parts stored so far, as each is stored (on the thread that stored it), so that a server
+     * killed in the middle of a long request loses at most the part it was filling. Not with a checksum, whose
+     * body must be whole before any of it is kept.
      */
-    private void commitWholeParts(PartWriter writer, String mime) {
-      List<UploadedPart> added = writer.added();
-      if (added.size() == partsCommitted) {
-        return;
+    private synchronized void commitPart(PartWriter writer, UploadedPart part, int count) {
+      stored.add(part);
+      storedCount = count;
+      long wait = COMMIT_EVERY_NANOS - (System.nanoTime() - committedAt);
+      if (wait <= 0) {
+        commitStored(writer);
+      } else if (!commitScheduled) {
+        // why: one sync and one transaction a second, not one a part; a part that arrived since is committed
+        // when the second is up even if the client stalls, so a crash costs at most that second of sending.
+        commitScheduled = true;
+        committer.schedule(() -> commitLater(writer), wait, java.util.concurrent.TimeUnit.NANOSECONDS);
       }
-      long offset = (upload.partsStored() + (long) added.size()) * upload.partSize();
-      if (!uploads.advance(upload.id(), owner, offset, 0, writer.uploadId(), mime,
-          added.subList(partsCommitted, added.size()), clock.now().plus(expiry))) {
+    }
+
+    private synchronized void commitLater(PartWriter writer) {
+      commitScheduled = false;
+      if (!ended && !stored.isEmpty()) {
+        try {
+          commitStored(writer);
+        } catch (RuntimeException e) {
+          log.debug("upload {}: a timed commit failed ({}); the request's end commits", upload.id(), e.toString());
+        }
+      }
+    }
+
+    private void commitStored(PartWriter writer) {
+      committedAt = System.nanoTime();
+      long offset = (upload.partsStored() + (long) storedCount) * upload.partSize();
+      writer.sync();
+      if (!uploads.advance(upload.id(), owner, offset, 0, writer.uploadId(), sniffed, List.copyOf(stored), clock.now().plus(expiry))) {
         throw ApiError.conflict("upload " + upload.id() + " was taken over by another request");
       }
-      partsCommitted = added.size();
+      stored.clear();
+      partsCommitted = storedCount;
       if (tailCommitted != null) {
-        deleteQuietly(tailCommitted); // its bytes are in the part just committed
+        deleteQuietly(tailCommitted); // its bytes are in a part just committed
         tailCommitted = null;
       }
     }
 
     private void commit(PartWriter writer, long newOffset, String mime, MessageDigest sha) {
-      writer.flushWholeParts();
+      writer.flushWholeParts(); // why: outside the lock: the part in flight commits itself, under it
+      commitRest(writer, newOffset, mime, sha);
+    }
+
+    private synchronized void commitRest(PartWriter writer, long newOffset, String mime, MessageDigest sha) {
+      ended = true;
+      writer.sync();
+      stored.clear(); // why: committed below with every part added since the last commit
       int tailSize = writer.filled();
       String newTail = TusUpload.tailKey(upload.id(), newOffset);
       boolean tailMoved = tailSize > 0 && !newTail.equals(tailCommitted);
@@ -393,7 +451,12 @@ public final class TusService {
     private TusUpload complete(PartWriter writer, MessageDigest sha, String mime) throws IOException {
       // why: the parts of earlier requests; this request's own are the writer's, committed or not.
       List<UploadedPart> earlier = upload.storeUploadId() == null ? List.of() : uploads.parts(upload.id());
-      earlier = earlier.stream().filter(p -> p.number() <= upload.partsStored()).toList();
+      earlier = earlier.stream().filter(p -> p.number() <= writer.partsBefore()).toList();
+      // why: the last part may be short of a whole one; the upload's end is recorded by finish, not per part.
+      synchronized (this) {
+        ended = true;
+      }
+      writer.onStored((part, count) -> {});
       writer.finish(earlier);
       String sha256 = sha != null ? HexFormat.of().formatHex(sha.digest()) : hashStored();
       if (mime == null) {

@@ -77,6 +77,27 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
 
   @Override
   public UploadedPart uploadPart(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
+    return writePart(key, uploadId, partNumber, data, length, checksum, true);
+  }
+
+  @Override
+  public UploadedPart uploadPartUnsynced(String key, String uploadId, int partNumber, byte[] data, int length, String checksum) {
+    return writePart(key, uploadId, partNumber, data, length, checksum, false);
+  }
+
+  @Override
+  public void syncUpload(String key, String uploadId) {
+    Path dir = uploadDir(key, uploadId);
+    io(() -> {
+      try (FileChannel out = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
+        out.force(false);
+      }
+      return null;
+    });
+  }
+
+  private UploadedPart writePart(
+      String key, String uploadId, int partNumber, byte[] data, int length, String checksum, boolean sync) {
     Path dir = uploadDir(key, uploadId);
     String actual = Checksums.crc32c(data, length);
     if (checksum != null && !checksum.equals(actual)) {
@@ -96,7 +117,9 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
         while (buffer.hasRemaining()) {
           at += out.write(buffer, at);
         }
-        out.force(false); // why: see uploadPartFromFile
+        if (sync) {
+          out.force(false); // why: see uploadPartFromFile
+        }
       }
       Files.createFile(dir.resolve(partName(partNumber, length, actual)));
       return null;
