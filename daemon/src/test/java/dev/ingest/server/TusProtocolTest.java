@@ -212,6 +212,44 @@ abstract class TusProtocolTest {
     }
   }
 
+  /** A body that sends its first {@code pause} bytes, counts {@code sent} down, and the rest once {@code goOn} opens. */
+  static RequestBody pausing(byte[] file, int pause, CountDownLatch sent, CountDownLatch goOn) {
+    return new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return TusClient.OFFSET_STREAM;
+      }
+
+      @Override
+      public long contentLength() {
+        return file.length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws java.io.IOException {
+        sink.write(file, 0, pause);
+        sink.flush();
+        sent.countDown();
+        try {
+          goOn.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+        sink.write(file, pause, file.length - pause);
+      }
+    };
+  }
+
+  private CompletableFuture<Integer> patchInBackground(String url, RequestBody body) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Response r = h.http.newCall(tus.base(url).header("Upload-Offset", "0").patch(body).build()).execute()) {
+        return r.code();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   static ServerOptions withLimits(ServerOptions o, UploadLimits limits) {
     return new ServerOptions(o.host(), o.port(), o.noAuth(), limits, o.rateLimit(), o.corsOrigins(), o.tlsCert(), o.tlsKey(),
         o.idleTimeout(), o.shutdownGrace(), o.tusExpiry(), o.tokenTtl(), o.eventsPoll(), o.eventsHeartbeat());
@@ -366,37 +404,7 @@ abstract class TusProtocolTest {
     String url = tus.location(file.length, null);
     CountDownLatch halfSent = new CountDownLatch(1);
     CountDownLatch goOn = new CountDownLatch(1);
-    RequestBody slow = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return TusClient.OFFSET_STREAM;
-      }
-
-      @Override
-      public long contentLength() {
-        return file.length;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws java.io.IOException {
-        sink.write(file, 0, MIB);
-        sink.flush();
-        halfSent.countDown();
-        try {
-          goOn.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          throw new java.io.InterruptedIOException();
-        }
-        sink.write(file, MIB, MIB);
-      }
-    };
-    CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
-      try (Response r = h.http.newCall(tus.base(url).header("Upload-Offset", "0").patch(slow).build()).execute()) {
-        return r.code();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Integer> first = patchInBackground(url, pausing(file, MIB, halfSent, goOn));
     assertTrue(halfSent.await(30, TimeUnit.SECONDS));
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       try (Response r = tus.patch(url, 0, Bytes.text(10))) {
@@ -413,36 +421,7 @@ abstract class TusProtocolTest {
     byte[] file = Bytes.random(20 * MIB, 11);
     String url = tus.location(file.length, null);
     CountDownLatch goOn = new CountDownLatch(1);
-    RequestBody stalling = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return TusClient.OFFSET_STREAM;
-      }
-
-      @Override
-      public long contentLength() {
-        return file.length;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws java.io.IOException {
-        sink.write(file, 0, 17 * MIB);
-        sink.flush();
-        try {
-          goOn.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          throw new java.io.InterruptedIOException();
-        }
-        sink.write(file, 17 * MIB, 3 * MIB);
-      }
-    };
-    CompletableFuture<Integer> patch = CompletableFuture.supplyAsync(() -> {
-      try (Response r = h.http.newCall(tus.base(url).header("Upload-Offset", "0").patch(stalling).build()).execute()) {
-        return r.code();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Integer> patch = patchInBackground(url, pausing(file, 17 * MIB, new CountDownLatch(1), goOn));
     // why: a server killed now would keep these two parts; the request has not ended, yet HEAD shows them.
     await().atMost(Duration.ofSeconds(20)).until(() -> tus.offset(url) == 16 * MIB);
     goOn.countDown();

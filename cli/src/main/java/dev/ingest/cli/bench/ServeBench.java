@@ -90,45 +90,36 @@ public final class ServeBench {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
   }
 
-  private static Result uploads(HttpClient http, String url, String token, int clients, int n, int size, long seed) throws Exception {
+  /** One request of a client: returns the job id it made (or null), throws on a failed answer. */
+  @FunctionalInterface
+  private interface Call {
+    String run(int client, int i) throws Exception;
+  }
+
+  /** Runs {@code n} calls from {@code clients} threads at once, timing each. */
+  private static Result run(int clients, int n, Call call) throws InterruptedException {
     Result r = new Result();
     AtomicInteger next = new AtomicInteger();
-    String boundary = "bench" + seed;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     CountDownLatch done = new CountDownLatch(clients);
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       int client = c;
       pool.submit(() -> {
-        Random random = new Random(seed * 1000 + client);
-        byte[] content = new byte[size];
-        try {
-          while (next.getAndIncrement() < n) {
-            random.nextBytes(content);
-            ByteArrayOutputStream body = new ByteArrayOutputStream(size + 300);
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            body.write(content);
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/uploads"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        int i;
+        while ((i = next.getAndIncrement()) < n) {
+          try {
             long t0 = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - t0;
-            if (response.statusCode() != 202) {
-              r.errors.incrementAndGet();
-              continue;
+            String id = call.run(client, i);
+            r.nanos.add(System.nanoTime() - t0);
+            if (id != null) {
+              r.jobIds.add(id);
             }
-            r.nanos.add(took);
-            r.jobIds.add(Json.MAPPER.readTree(response.body()).path("jobId").asText());
+          } catch (Exception e) {
+            r.errors.incrementAndGet();
           }
-        } catch (Exception e) {
-          r.errors.incrementAndGet();
-        } finally {
-          done.countDown();
         }
+        done.countDown();
       });
     }
     done.await();
@@ -137,39 +128,44 @@ public final class ServeBench {
     return r;
   }
 
-  private static Result gets(HttpClient http, String url, String token, int clients, int n, java.util.Collection<String> ids) throws Exception {
-    List<String> jobs = new ArrayList<>(ids);
-    Result r = new Result();
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    CountDownLatch done = new CountDownLatch(clients);
-    long start = System.nanoTime();
+  private static Result uploads(HttpClient http, String url, String token, int clients, int n, int size, long seed)
+      throws Exception {
+    String boundary = "bench" + seed;
+    Random[] randoms = new Random[clients];
     for (int c = 0; c < clients; c++) {
-      pool.submit(() -> {
-        try {
-          int i;
-          while ((i = next.getAndIncrement()) < n) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/jobs/" + jobs.get(i % jobs.size())))
-                .header("Authorization", "Bearer " + token).build();
-            long t0 = System.nanoTime();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 200) {
-              r.nanos.add(System.nanoTime() - t0);
-            } else {
-              r.errors.incrementAndGet();
-            }
-          }
-        } catch (Exception e) {
-          r.errors.incrementAndGet();
-        } finally {
-          done.countDown();
-        }
-      });
+      randoms[c] = new Random(seed * 1000 + c);
     }
-    done.await();
-    r.elapsed = System.nanoTime() - start;
-    pool.shutdown();
-    return r;
+    return run(clients, n, (client, i) -> {
+      byte[] content = new byte[size];
+      randoms[client].nextBytes(content); // why: different bytes each time, so no upload is deduplicated
+      ByteArrayOutputStream body = new ByteArrayOutputStream(size + 300);
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.bin\"\r\n"
+          + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      body.write(content);
+      body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/uploads"))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 202) {
+        throw new IllegalStateException("HTTP " + response.statusCode());
+      }
+      return Json.MAPPER.readTree(response.body()).path("jobId").asText();
+    });
+  }
+
+  private static Result gets(HttpClient http, String url, String token, int clients, int n, java.util.Collection<String> ids)
+      throws Exception {
+    List<String> jobs = new ArrayList<>(ids);
+    return run(clients, n, (client, i) -> {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/jobs/" + jobs.get(i % jobs.size())))
+          .header("Authorization", "Bearer " + token).build();
+      if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+        throw new IllegalStateException("not 200");
+      }
+      return null;
+    });
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.ingest.queue.sql.Database;
 import dev.ingest.tus.TusUpload;
 import dev.ingest.tus.TusUploads;
 import dev.ingest.upload.UploadRequest;
+import dev.ingest.upload.sql.PartsTable;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -172,31 +173,12 @@ public final class SqlTusUploads implements TusUploads {
   }
 
   private static void recordParts(Handle h, String id, List<UploadedPart> parts) {
-    for (UploadedPart part : parts) {
-      h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id AND part_number = :n")
-          .bind("id", id)
-          .bind("n", part.number())
-          .execute();
-      h.createUpdate(
-              "INSERT INTO upload_parts (session_id, part_number, etag, checksum, size) "
-                  + "VALUES (:id, :n, :etag, :checksum, :size)")
-          .bind("id", id)
-          .bind("n", part.number())
-          .bind("etag", part.etag())
-          .bind("checksum", part.checksum())
-          .bind("size", part.size())
-          .execute();
-    }
+    parts.forEach(part -> PartsTable.record(h, id, part));
   }
 
   @Override
   public List<UploadedPart> parts(String id) {
-    return db.withHandle(
-        h -> h.createQuery("SELECT * FROM upload_parts WHERE session_id = :id ORDER BY part_number")
-            .bind("id", id)
-            .map((rs, ctx) -> new UploadedPart(
-                rs.getInt("part_number"), rs.getString("etag"), rs.getString("checksum"), rs.getLong("size")))
-            .list());
+    return db.withHandle(h -> PartsTable.list(h, id));
   }
 
   @Override
@@ -217,7 +199,7 @@ public final class SqlTusUploads implements TusUploads {
                   .bind("owner", owner)
                   .execute();
           if (rows == 1) {
-            h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id").bind("id", id).execute();
+            PartsTable.deleteAll(h, id);
           }
           return rows == 1;
         });
@@ -227,7 +209,7 @@ public final class SqlTusUploads implements TusUploads {
   public void delete(String id) {
     db.inTransaction(
         h -> {
-          h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id").bind("id", id).execute();
+          PartsTable.deleteAll(h, id);
           return h.createUpdate("DELETE FROM tus_uploads WHERE id = :id").bind("id", id).execute();
         });
   }

@@ -66,41 +66,22 @@ public final class SqlUploadSessions implements UploadSessions {
 
   @Override
   public void recordPart(String sessionId, UploadedPart part) {
-    db.inTransaction(
-        h -> {
-          h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id AND part_number = :n")
-              .bind("id", sessionId)
-              .bind("n", part.number())
-              .execute();
-          return h.createUpdate(
-                  "INSERT INTO upload_parts (session_id, part_number, etag, checksum, size) "
-                      + "VALUES (:id, :n, :etag, :checksum, :size)")
-              .bind("id", sessionId)
-              .bind("n", part.number())
-              .bind("etag", part.etag())
-              .bind("checksum", part.checksum())
-              .bind("size", part.size())
-              .execute();
-        });
+    db.inTransaction(h -> {
+      PartsTable.record(h, sessionId, part);
+      return null;
+    });
   }
 
   @Override
   public List<UploadedPart> parts(String sessionId) {
-    return db.withHandle(
-        h -> h.createQuery("SELECT * FROM upload_parts WHERE session_id = :id ORDER BY part_number")
-            .bind("id", sessionId)
-            .map(
-                (rs, ctx) ->
-                    new UploadedPart(
-                        rs.getInt("part_number"), rs.getString("etag"), rs.getString("checksum"), rs.getLong("size")))
-            .list());
+    return db.withHandle(h -> PartsTable.list(h, sessionId));
   }
 
   @Override
   public void delete(String sessionId) {
     db.inTransaction(
         h -> {
-          h.createUpdate("DELETE FROM upload_parts WHERE session_id = :id").bind("id", sessionId).execute();
+          PartsTable.deleteAll(h, sessionId);
           return h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", sessionId).execute();
         });
   }
