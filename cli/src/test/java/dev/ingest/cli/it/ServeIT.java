@@ -155,6 +155,50 @@ class ServeIT {
   }
 
   @Test
+  void aBrowserOnAnotherOriginUploadsWithFetchAndTusAndFollowsTheJobWithEventSource() throws Exception {
+    assumeTrue(Tools.chromium(), "Chromium or playwright-core is missing");
+    String token = key("acme", "upload,read");
+    Jar.Served served = jar.serve();
+    ProcessBuilder pb = new ProcessBuilder("node", Tools.browserScript().toString(), served.url(), token);
+    pb.environment().put("CHROMIUM", Tools.chromiumPath().toString());
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process browser = pb.start();
+    BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
+    JsonNode uploads = null;
+    JsonNode events = null;
+    String line;
+    while ((line = lines.readLine()) != null) {
+      if (line.startsWith("uploads ")) {
+        uploads = JSON.readTree(line.substring(8));
+      } else if (line.equals("listening")) {
+        jar.start("worker", "--concurrency", "2"); // why: the job runs only once the browser listens, so it hears it run
+      } else if (line.startsWith("events ")) {
+        events = JSON.readTree(line.substring(7));
+      }
+    }
+    assertTrue(browser.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, browser.exitValue());
+
+    assertEquals(202, uploads.path("status").asInt(), "a cross-origin form upload with an Authorization header");
+    List<String> statuses = new ArrayList<>();
+    events.forEach(e -> statuses.add(e.path("status").asText()));
+    assertEquals("queued", statuses.get(0), events.toString());
+    assertTrue(statuses.contains("running"), events.toString());
+    assertEquals("completed", statuses.get(statuses.size() - 1), events.toString());
+    events.forEach(e -> assertFalse(e.path("id").asText().isEmpty(), "every event has an id"));
+    assertEquals("completed", job(served.url(), token, uploads.path("uploaded").path("jobId").asText()).path("status").asText());
+
+    JsonNode tusJob = job(served.url(), token, uploads.path("tusJob").asText());
+    byte[] bytes = new byte[6 * 1024 * 1024];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i % 251);
+    }
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), tusJob.path("file").path("sha256").asText(),
+        "tus-js-client's browser build sent every byte, in requests of 2 MiB");
+    assertEquals("browser", tusJob.path("meta").path("from").asText());
+  }
+
+  @Test
   void tusJsClientUploadsAndAnUploadKilledHalfwayContinuesThroughASecondServerAfterTheFirstIsKilled() throws Exception {
     assumeTrue(Tools.tusJsClient(), "Node.js or tus-js-client (npm ci --prefix cli/src/test/node) is missing");
     String token = key("acme", "upload,read");

@@ -32,6 +32,22 @@ final class Tools {
     return found;
   }
 
+  /** Debian's Chromium and playwright-core to drive it ({@code apt-get install chromium}, the npm packages). */
+  static boolean chromium() {
+    return present(tusJsClient() && Files.isExecutable(chromiumPath())
+            && Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core")),
+        "Chromium (apt-get install chromium) with playwright-core (npm ci --prefix cli/src/test/node)");
+  }
+
+  static Path chromiumPath() {
+    String path = System.getenv("CHROMIUM");
+    return Path.of(path == null ? "/usr/bin/chromium" : path);
+  }
+
+  static Path browserScript() {
+    return NODE_DIR.resolve("browser-test.mjs").toAbsolutePath();
+  }
+
   static Path tusScript() {
     return NODE_DIR.resolve("tus-upload.mjs").toAbsolutePath();
   }
