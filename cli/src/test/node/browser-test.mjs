@@ -1,5 +1,6 @@
 // A real browser (Chromium, headless, driven by playwright-core) on a page of another origin uses ingest serve
-// as a web front end would: a form upload with fetch, a tus upload with tus-js-client's browser build, then the
+// as a web front end would: a form upload with fetch, a tus upload with tus-js-client's browser build, a form
+// upload with Uppy's XHRUpload plugin, then the
 // form upload's job followed through EventSource with the job token of the upload's answer.
 //   node browser-test.mjs SERVER_URL API_KEY        (CHROMIUM=/usr/bin/chromium by default)
 // Prints "uploads <json>", then "listening" once the event stream is open (start a worker then), then
@@ -27,6 +28,7 @@ try {
   await page.exposeFunction('report', line => console.log(line))
   await page.goto('http://localhost:' + site.address().port + '/')
   await page.addScriptTag({ path: path.join(here, 'node_modules/tus-js-client/dist/tus.js') })
+  await page.addScriptTag({ path: path.join(here, 'node_modules/uppy/dist/uppy.min.js') })
 
   const uploads = await page.evaluate(async ({ server, token }) => {
     const form = new FormData()
@@ -50,7 +52,14 @@ try {
       })
       upload.start()
     })
-    return { status: answer.status, uploaded, tusJob }
+    // Uppy with its XHRUpload plugin, as a web page drops it in: a form post per file, metadata as fields
+    const uppy = new Uppy.Uppy({ autoProceed: false })
+      .use(Uppy.XHRUpload, { endpoint: server + '/v1/uploads', fieldName: 'file', headers: { Authorization: 'Bearer ' + token } })
+    uppy.addFile({ name: 'uppy.txt', type: 'text/plain', data: new Blob(['Sent by Uppy. ' + Date.now()], { type: 'text/plain' }) })
+    const sent = await uppy.upload()
+    const uppyJob = sent.successful.length === 1 ? sent.successful[0].response.body.jobId : 'failed: ' + JSON.stringify(sent.failed)
+
+    return { status: answer.status, uploaded, tusJob, uppyJob }
   }, { server, token })
   console.log('uploads ' + JSON.stringify(uploads))
 

@@ -196,6 +196,9 @@ class ServeIT {
     assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), tusJob.path("file").path("sha256").asText(),
         "tus-js-client's browser build sent every byte, in requests of 2 MiB");
     assertEquals("browser", tusJob.path("meta").path("from").asText());
+    String uppyJob = uploads.path("uppyJob").asText();
+    assertTrue(uppyJob.startsWith("job_"), "Uppy's XHRUpload: " + uppyJob);
+    assertEquals("uppy.txt", job(served.url(), token, uppyJob).path("file").path("name").asText());
   }
 
   @Test
