@@ -5,7 +5,6 @@ import dev.ingest.blob.BlobKeys;
 import dev.ingest.blob.BlobStore;
 import dev.ingest.blob.PendingUpload;
 import dev.ingest.blob.UploadedPart;
-import dev.ingest.core.IngestException;
 import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.NotFoundException;
 import dev.ingest.core.UnavailableException;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -28,8 +26,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -370,47 +366,12 @@ public final class S3BlobStore implements BlobStore {
     s3.close();
   }
 
-  /** Runs one S3 call, translating the SDK's errors into ingest's at this edge. */
+  /** Runs one S3 call, translating the SDK's errors into ingest's at this edge ({@link S3Errors}). */
   private <T> T call(String key, Supplier<T> body) {
     try {
       return body.get();
-    } catch (NoSuchKeyException | NoSuchUploadException e) {
-      throw new NotFoundException("no " + (e instanceof NoSuchUploadException ? "upload" : "object") + " " + key + " in " + location);
-    } catch (S3Exception e) {
-      int status = e.statusCode();
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      if (status == 404 && "NoSuchBucket".equals(code)) {
-        throw new UnavailableException("bucket " + location.bucket() + " does not exist at " + location, false, e);
-      }
-      if (status == 404) {
-        if ("NoSuchUpload".equals(code)) {
-          throw new NotFoundException("no upload for " + key + " in " + location);
-        }
-        throw new NotFoundException("no object " + key + " in " + location);
-      }
-      if (status == 403 || status == 401) {
-        throw new UnavailableException("access to " + location + " denied (" + code + "): check the credentials", false, e);
-      }
-      if (status == 400 && code != null && code.contains("Checksum") || "BadDigest".equals(code)) {
-        throw new InvalidInputException("S3 rejected " + key + ": checksum mismatch (" + code + ")", e);
-      }
-      throw new UnavailableException("S3 " + location + " failed on " + key + ": " + status + " " + code, status >= 500, e);
-    } catch (SdkClientException e) {
-      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
-        // why: the SDK's message names every provider it tried, on one line of a thousand characters.
-        throw new UnavailableException(
-            "no AWS credentials for " + location + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                + "or AWS_PROFILE, or run where an instance or container role applies", false, e);
-      }
-      throw new UnavailableException("S3 " + location + " is unreachable: " + firstLine(e.getMessage()), e);
     } catch (SdkException e) {
-      throw new UnavailableException("S3 " + location + " failed on " + key + ": " + firstLine(e.getMessage()), e);
-    } catch (IngestException e) {
-      throw e;
+      throw S3Errors.translate(e, key, location);
     }
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse(s);
   }
 }
