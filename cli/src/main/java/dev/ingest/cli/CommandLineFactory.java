@@ -34,7 +34,9 @@ public final class CommandLineFactory {
     }
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler(new ErrorHandler());
+    ErrorHandler errors = new ErrorHandler();
+    cmd.setExecutionExceptionHandler(errors);
+    cmd.setParameterExceptionHandler(errors);
     cmd.setExitCodeExceptionMapper(ExitCodes::of);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);

@@ -3,10 +3,28 @@ package dev.ingest.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
-/** Turns an error escaping a command into one line on stderr and its exit code; a stack trace with --verbose. */
-final class ErrorHandler implements IExecutionExceptionHandler {
+/**
+ * Turns an error escaping a command into one line on stderr and its exit code; a stack trace with --verbose.
+ * A bad flag or argument gets one line too, with where to read more, rather than the whole usage help.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+  @Override
+  public int handleParseException(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    String message = e.getMessage() == null ? "invalid command line" : e.getMessage();
+    err.println("ingest: " + message.lines().findFirst().orElse(message)
+        + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+    if (IngestCommand.verbose(cmd)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
     PrintWriter err = cmd.getErr();

@@ -109,10 +109,42 @@ class CliTest {
     Path a = Files.writeString(dir.resolve("a.txt"), "a");
     assertEquals(ExitCodes.USAGE, cli.run("upload", a.toString(), "--bogus").code());
     assertOneLineError(cli.run("upload", a.toString(), "--priority", "whenever"), ExitCodes.USAGE, "invalid priority");
-    assertOneLineError(cli.run("upload", a.toString(), "--part-size", "1MiB"), ExitCodes.USAGE, "part size");
+    assertOneLineError(cli.run("upload", a.toString(), "--part-size", "1MiB"), ExitCodes.USAGE, "--part-size");
     assertOneLineError(cli.run("jobs", "list", "--status", "sleeping"), ExitCodes.USAGE, "unknown status");
     assertOneLineError(cli.run("cleanup", "--older-than", "soon"), ExitCodes.USAGE, "invalid duration");
     assertEquals(ExitCodes.USAGE, cli.run("status").code());
+  }
+
+  @Test
+  void uploadLimitsRefuseABatchBeforeAnyByteIsStored() throws Exception {
+    Path batch = Files.createDirectories(dir.resolve("batch"));
+    Files.writeString(batch.resolve("a-small.txt"), "small");
+    Files.write(batch.resolve("b-big.bin"), new byte[4096]);
+    Cli limited = new Cli(dir.resolve("home")).env("INGEST_UPLOAD_MAX_SIZE", "1KiB");
+    assertOneLineError(limited.run("upload", batch.toString()), ExitCodes.USAGE, "b-big.bin is 4.0 KiB, over the upload limit of 1.0 KiB");
+    assertEquals("", cli.run("jobs", "list").out(), "the small file, first in the batch, must not be enqueued either");
+    assertFalse(Files.exists(dir.resolve("home/blobs/objects")) && Files.list(dir.resolve("home/blobs/objects")).findAny().isPresent(),
+        "nothing stored");
+
+    // judged from the content: a text file named .pdf is text
+    Path fake = Files.writeString(dir.resolve("fake.pdf"), "just text, not a PDF");
+    Cli pdfOnly = new Cli(dir.resolve("home")).env("INGEST_UPLOAD_ALLOWED_TYPES", "application/pdf,image/*");
+    assertOneLineError(pdfOnly.run("upload", fake.toString()), ExitCodes.USAGE, "fake.pdf is text/plain, not an allowed type");
+    Path real = TestFiles.pdf(dir.resolve("real.bin"), "a real PDF under any name");
+    assertEquals(0, pdfOnly.run("upload", real.toString()).code());
+    assertEquals(1, cli.run("jobs", "list").out().lines().count());
+  }
+
+  @Test
+  void aRateLimitedUploadStoresTheFileWhole() throws Exception {
+    Path f = dir.resolve("paced.bin");
+    byte[] data = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(3).nextBytes(data);
+    Files.write(f, data);
+    Cli.Result r = cli.run("upload", f.toString(), "--limit-rate", "8MiB/s", "--json");
+    assertEquals(0, r.code(), r.err());
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    assertEquals(sha, json(r.firstLine()).get("sha256").asText());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ingest.server;
 
+import dev.ingest.core.JobFields;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.Priority;
 import dev.ingest.upload.UploadRequest;
@@ -18,17 +19,12 @@ public final class UploadFields {
   /** Field names that carry job options; others (Uppy's {@code name}, {@code type}, …) are ignored. */
   public static final Set<String> NAMES = Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force");
 
-  static final int MAX_META = 64;
-  static final int MAX_TEXT = 512;
-
   private UploadFields() {}
 
   /** The upload request these fields describe; {@code fields} maps a name to its values in order. */
   public static UploadRequest parse(Map<String, List<String>> fields) {
-    String pipeline = single(fields, "pipeline", NewJob.DEFAULT_PIPELINE);
-    String queue = single(fields, "queue", NewJob.DEFAULT_QUEUE);
-    name("pipeline", pipeline);
-    name("queue", queue);
+    String pipeline = JobFields.name("pipeline", single(fields, "pipeline", NewJob.DEFAULT_PIPELINE));
+    String queue = JobFields.name("queue", single(fields, "queue", NewJob.DEFAULT_QUEUE));
     int priority;
     try {
       priority = Priority.parse(single(fields, "priority", "normal"));
@@ -37,7 +33,7 @@ public final class UploadFields {
     }
     String dedupeKey = single(fields, "dedupeKey", null);
     if (dedupeKey != null) {
-      text("dedupeKey", dedupeKey);
+      JobFields.nonBlank("dedupeKey", dedupeKey);
     }
     int maxAttempts;
     String attempts = single(fields, "maxAttempts", Integer.toString(NewJob.DEFAULT_MAX_ATTEMPTS));
@@ -46,9 +42,7 @@ public final class UploadFields {
     } catch (NumberFormatException e) {
       throw ApiError.badRequest("maxAttempts must be a whole number, got '" + attempts + "'");
     }
-    if (maxAttempts < 1 || maxAttempts > 100) {
-      throw ApiError.badRequest("maxAttempts must be between 1 and 100, got " + maxAttempts);
-    }
+    JobFields.maxAttempts("maxAttempts", maxAttempts);
     String force = single(fields, "force", "false");
     if (!force.equals("true") && !force.equals("false")) {
       throw ApiError.badRequest("force must be true or false, got '" + force + "'");
@@ -63,12 +57,10 @@ public final class UploadFields {
         if (eq < 1) {
           throw ApiError.badRequest("meta must be key=value, got '" + line + "'");
         }
-        meta.put(text("meta key", line.substring(0, eq).trim()), text("meta value", line.substring(eq + 1)));
+        meta.put(line.substring(0, eq).trim(), line.substring(eq + 1));
       }
     }
-    if (meta.size() > MAX_META) {
-      throw ApiError.badRequest("at most " + MAX_META + " meta entries");
-    }
+    JobFields.meta("meta", meta);
     return new UploadRequest(
         pipeline, queue, priority, dedupeKey, maxAttempts, meta, 0, UploadRequest.DEFAULT_PARALLEL, force.equals("true"));
   }
@@ -82,24 +74,6 @@ public final class UploadFields {
       throw ApiError.badRequest(name + " was given " + values.size() + " times");
     }
     return values.get(0);
-  }
-
-  private static void name(String field, String value) {
-    if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      throw ApiError.badRequest(field + " must be a name of letters, digits, '.', '_' or '-', got '" + value + "'");
-    }
-  }
-
-  private static String text(String field, String value) {
-    if (value.length() > MAX_TEXT) {
-      throw ApiError.badRequest(field + " is longer than " + MAX_TEXT + " characters");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw ApiError.badRequest(field + " holds a control character");
-      }
-    }
-    return value;
   }
 
   /** A file name as the user gave it, without directories or control characters, at most 255 characters. */

@@ -34,6 +34,19 @@ public final class Sizes {
     }
   }
 
+  /** Reads a rate written as {@code 10MiB/s}, {@code 500KB/s} or a size (per second); 0 means no limit. */
+  public static long parseRate(String text) {
+    String t = text.trim();
+    String size = t.toLowerCase(Locale.ROOT).endsWith("/s") ? t.substring(0, t.length() - 2) : t;
+    long rate;
+    try {
+      rate = parse(size);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("invalid rate '" + text + "' (examples: 10MiB/s, 500KB/s)");
+    }
+    return rate;
+  }
+
   public static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";

@@ -41,8 +41,12 @@ final class PartTransfer {
   private final UploadSession session;
   private final int parallel;
   private final UploadListener listener;
+  private final Throttle throttle;
 
-  PartTransfer(BlobStore store, UploadSessions sessions, UploadSession session, int parallel, UploadListener listener) {
+  PartTransfer(
+      BlobStore store, UploadSessions sessions, UploadSession session, int parallel, UploadListener listener,
+      Throttle throttle) {
+    this.throttle = throttle;
     this.store = store;
     this.sessions = sessions;
     this.session = session;
@@ -68,7 +72,7 @@ final class PartTransfer {
       for (int n = 1; n <= count; n++) {
         byte[] buffer = pool.take();
         int length = (int) Math.min(partSize, size - (long) (n - 1) * partSize);
-        readFully(channel, buffer, length, (long) (n - 1) * partSize, path);
+        readFully(channel, buffer, length, (long) (n - 1) * partSize, path, throttle);
         sha.update(buffer, 0, length);
         String checksum = Checksums.crc32c(buffer, length);
         UploadedPart prior = done.get(n);
@@ -151,8 +155,9 @@ final class PartTransfer {
   }
 
   /** Reads a small file whole and stores it with one put. */
-  static Single putWhole(BlobStore store, String key, Path path, long size) {
+  static Single putWhole(BlobStore store, String key, Path path, long size, Throttle throttle) {
     try {
+      throttle.acquireSliced(size);
       byte[] data = Files.readAllBytes(path);
       if (data.length != size) {
         throw new InvalidInputException(path + " changed while it was being uploaded; run the upload again");
@@ -186,12 +191,19 @@ final class PartTransfer {
     }
   }
 
-  private static void readFully(FileChannel channel, byte[] buffer, int length, long position, Path path)
+  /** Reads one part, paced by the throttle: with {@code --limit-rate} the parts go out no faster than read. */
+  private static void readFully(FileChannel channel, byte[] buffer, int length, long position, Path path, Throttle throttle)
       throws IOException {
     ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
     long at = position;
     while (target.hasRemaining()) {
+      if (throttle != Throttle.NONE) {
+        int slice = Math.min(Throttle.SLICE, target.remaining());
+        throttle.acquire(slice);
+        target.limit(target.position() + slice);
+      }
       int n = channel.read(target, at);
+      target.limit(length);
       if (n < 0) {
         throw new InvalidInputException(path + " shrank while it was being uploaded; run the upload again");
       }

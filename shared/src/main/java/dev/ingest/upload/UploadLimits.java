@@ -28,6 +28,29 @@ public record UploadLimits(long maxSize, List<String> allowedTypes) {
     return new UploadLimits(max, types);
   }
 
+  /**
+   * Refuses a file these limits do not allow, with the reason in one line; {@code mimeType} is what its
+   * content was detected as (only looked at when types are limited).
+   */
+  public void check(String what, long size, String mimeType) {
+    if (tooLarge(size)) {
+      throw new InvalidInputException(
+          what + " is " + Sizes.human(size) + ", over the upload limit of " + Sizes.human(maxSize) + " (upload.max-size)");
+    }
+    if (!allows(mimeType)) {
+      throw new InvalidInputException(
+          what + " is " + mimeType + ", not an allowed type (upload.allowed-types: " + String.join(",", allowedTypes) + ")");
+    }
+  }
+
+  public boolean limitsTypes() {
+    return !allowedTypes.isEmpty();
+  }
+
+  public UploadLimits withMaxSize(long maxSize) {
+    return new UploadLimits(maxSize, allowedTypes);
+  }
+
   public boolean tooLarge(long size) {
     return maxSize > 0 && size > maxSize;
   }

@@ -1,10 +1,16 @@
 package dev.ingest.upload;
 
+import dev.ingest.config.Sizes;
+import dev.ingest.core.InvalidInputException;
+import dev.ingest.core.JobFields;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.Priority;
 import java.util.Map;
 
-/** How to store a file and what job to enqueue for it. */
+/**
+ * How to store a file and what job to enqueue for it. {@code limitRate} caps the upload's bandwidth in bytes
+ * per second (0: no cap).
+ */
 public record UploadRequest(
     String pipeline,
     String queue,
@@ -14,15 +20,53 @@ public record UploadRequest(
     Map<String, String> meta,
     long partSize,
     int parallel,
-    boolean force) {
+    boolean force,
+    long limitRate) {
 
   public static final int DEFAULT_PARALLEL = 4;
 
+  public static final int MAX_PARALLEL = 64;
+
+  /**
+   * Checks every field as the HTTP API names it; the CLI checks its flags first (see {@link #checkParallel},
+   * {@link #checkPartSize} and {@link JobFields}) so that its errors name the flag.
+   */
   public UploadRequest {
-    meta = meta == null ? Map.of() : Map.copyOf(meta);
-    if (parallel < 1 || parallel > 64) {
-      throw new dev.ingest.core.InvalidInputException("--parallel must be between 1 and 64");
+    JobFields.name("pipeline", pipeline);
+    JobFields.name("queue", queue);
+    if (dedupeKey != null) {
+      JobFields.nonBlank("dedupeKey", dedupeKey);
     }
+    JobFields.maxAttempts("maxAttempts", maxAttempts);
+    meta = meta == null ? Map.of() : Map.copyOf(JobFields.meta("meta", meta));
+    checkPartSize("partSize", partSize);
+    checkParallel("parallel", parallel);
+    if (limitRate < 0) {
+      throw new InvalidInputException("limitRate must not be negative, got " + limitRate);
+    }
+  }
+
+  public UploadRequest(
+      String pipeline, String queue, int priority, String dedupeKey, int maxAttempts, Map<String, String> meta,
+      long partSize, int parallel, boolean force) {
+    this(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, 0);
+  }
+
+  /** 0 (sized to the file) or a size S3 accepts for a part. */
+  public static long checkPartSize(String label, long partSize) {
+    if (partSize != 0 && (partSize < PartSizer.MIN_PART_SIZE || partSize > PartSizer.MAX_PART_SIZE)) {
+      throw new InvalidInputException(
+          label + " must be between " + Sizes.human(PartSizer.MIN_PART_SIZE) + " and "
+              + Sizes.human(PartSizer.MAX_PART_SIZE) + ", got " + Sizes.human(partSize));
+    }
+    return partSize;
+  }
+
+  public static int checkParallel(String label, int parallel) {
+    if (parallel < 1 || parallel > MAX_PARALLEL) {
+      throw new InvalidInputException(label + " must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
+    }
+    return parallel;
   }
 
   public static UploadRequest defaults() {
@@ -32,10 +76,14 @@ public record UploadRequest(
   }
 
   public UploadRequest withPipeline(String pipeline) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
   }
 
   public UploadRequest withForce(boolean force) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
+  }
+
+  public UploadRequest withLimitRate(long limitRate) {
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
   }
 }

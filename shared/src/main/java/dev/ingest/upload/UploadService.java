@@ -37,6 +37,8 @@ public final class UploadService {
   private final JobQueue queue;
   private final ContentTypeDetector detector;
   private final Clock clock;
+  /** Makes the throttle of one upload from its {@code limitRate}; tests put a clock of their own in. */
+  java.util.function.LongFunction<Throttle> throttles = Throttle::perSecond;
 
   public UploadService(
       BlobStore store,
@@ -113,7 +115,7 @@ public final class UploadService {
     if (previous.isPresent()) {
       UploadSession session = previous.get();
       if (session.matches(size, mtime)) {
-        Optional<Stored> resumed = resume(path, name, session, request.parallel(), listener);
+        Optional<Stored> resumed = resume(path, name, session, request, listener);
         if (resumed.isPresent()) {
           return resumed.get();
         }
@@ -140,7 +142,7 @@ public final class UploadService {
     long partSize = PartSizer.choose(size, request.partSize());
     String mime = sniff(path, name);
     if (size <= partSize) {
-      PartTransfer.Single single = PartTransfer.putWhole(store, key, path, size);
+      PartTransfer.Single single = PartTransfer.putWhole(store, key, path, size, throttles.apply(request.limitRate()));
       listener.bytesDone(size);
       checkUnchanged(path, size, mtime);
       return new Stored(register(new FileRef(fileId, name, size, single.sha256(), mime, key)), size, false);
@@ -158,11 +160,11 @@ public final class UploadService {
             partSize,
             clock.now());
     sessions.save(session);
-    return finishMultipart(path, name, mime, session, java.util.Map.of(), request.parallel(), listener, false);
+    return finishMultipart(path, name, mime, session, java.util.Map.of(), request, listener, false);
   }
 
   private Optional<Stored> resume(
-      Path path, String name, UploadSession session, int parallel, UploadListener listener) {
+      Path path, String name, UploadSession session, UploadRequest request, UploadListener listener) {
     java.util.Map<Integer, dev.ingest.blob.UploadedPart> done = new java.util.HashMap<>();
     try {
       // why: the store is the authority on what it holds; each part is re-checked against the file's bytes,
@@ -194,7 +196,7 @@ public final class UploadService {
     }
     log.info("resuming upload of {}: {} parts already stored", path, done.size());
     return Optional.of(
-        finishMultipart(path, name, sniff(path, name), session, done, parallel, listener, true));
+        finishMultipart(path, name, sniff(path, name), session, done, request, listener, true));
   }
 
   private Stored finishMultipart(
@@ -203,12 +205,13 @@ public final class UploadService {
       String mime,
       UploadSession session,
       java.util.Map<Integer, dev.ingest.blob.UploadedPart> done,
-      int parallel,
+      UploadRequest request,
       UploadListener listener,
       boolean resumed) {
     PartTransfer.Result result;
     try {
-      result = new PartTransfer(store, sessions, session, parallel, listener).run(path, done);
+      result = new PartTransfer(store, sessions, session, request.parallel(), listener, throttles.apply(request.limitRate()))
+              .run(path, done);
       checkUnchanged(path, session.size(), session.mtimeMillis());
       store.completeMultipart(session.blobKey(), session.uploadId(), result.parts());
     } catch (dev.ingest.core.IngestException e) {
@@ -253,6 +256,11 @@ public final class UploadService {
   }
 
   private String sniff(Path path, String name) {
+    return sniff(path, name, detector);
+  }
+
+  /** The media type of a file's content, from its first 8 KiB (and its name where the content is ambiguous). */
+  public static String sniff(Path path, String name, ContentTypeDetector detector) {
     byte[] head = new byte[SNIFF_BYTES];
     try (InputStream in = Files.newInputStream(path)) {
       int n = in.readNBytes(head, 0, head.length);

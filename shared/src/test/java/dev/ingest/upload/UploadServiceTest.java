@@ -83,6 +83,30 @@ class UploadServiceTest {
   }
 
   @Test
+  void aRateLimitPacesEveryByteOfSmallAndMultipartUploads() throws Exception {
+    AtomicLong longestWait = new AtomicLong();
+    List<Long> rates = new ArrayList<>();
+    // why: time stands still, so the longest wait is how far the upload's bytes were paced ahead of now.
+    uploads.throttles = rate -> {
+      rates.add(rate);
+      return new Throttle(rate, () -> 0L, nanos -> longestWait.accumulateAndGet(nanos, Math::max));
+    };
+    Path big = file("big.bin", 12 * MIB + 123, 7);
+    UploadOutcome out = uploads.upload(big, request().withLimitRate(4 * MIB), UploadListener.NONE);
+    assertEquals(List.of(4 * MIB), rates);
+    assertEquals(3_000_000_000L, longestWait.get(), 1_000_000);
+    assertEquals(sha256(big), out.file().sha256());
+    try (InputStream in = store.get(out.file().blobKey())) {
+      assertArrayEquals(Files.readAllBytes(big), in.readAllBytes(), "paced reads must not change a byte");
+    }
+
+    longestWait.set(0);
+    Path small = file("small.bin", MIB, 8);
+    uploads.upload(small, request().withLimitRate(2 * MIB), UploadListener.NONE);
+    assertEquals(500_000_000L, longestWait.get(), 1_000_000);
+  }
+
+  @Test
   void smallFileIsStoredWholeAndGetsAQueuedJob() throws Exception {
     Path f = file("note.txt", 1000, 1);
     UploadOutcome out = uploads.upload(f, request(), UploadListener.NONE);

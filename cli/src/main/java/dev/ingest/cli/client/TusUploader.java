@@ -6,6 +6,7 @@ import dev.ingest.core.Job;
 import dev.ingest.core.UnavailableException;
 import dev.ingest.upload.UploadListener;
 import dev.ingest.upload.UploadOutcome;
+import dev.ingest.upload.Throttle;
 import dev.ingest.upload.UploadRequest;
 import dev.ingest.upload.UploadService;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class TusUploader {
       upload = create(path, name, size, request);
       saveState(state, upload.url, size, mtime);
     }
-    Sender sender = new Sender(path, size, listener);
+    Sender sender = new Sender(path, size, listener, Throttle.perSecond(request.limitRate()));
     long sent = 0;
     int attempt = 0;
     boolean ask = false;
@@ -247,14 +248,16 @@ final class TusUploader {
     private final Path path;
     private final long size;
     private final UploadListener listener;
+    private final Throttle throttle;
     private final MessageDigest sha = sha256();
     private long hashed;
     long reported;
 
-    Sender(Path path, long size, UploadListener listener) {
+    Sender(Path path, long size, UploadListener listener, Throttle throttle) {
       this.path = path;
       this.size = size;
       this.listener = listener;
+      this.throttle = throttle;
     }
 
     /** Hashes the bytes before {@code offset} that this run did not send (an upload resumed from earlier). */
@@ -310,7 +313,7 @@ final class TusUploader {
 
         @Override
         public void writeTo(BufferedSink sink) throws IOException {
-          byte[] buffer = new byte[CHUNK];
+          byte[] buffer = new byte[throttle == Throttle.NONE ? CHUNK : Throttle.SLICE];
           long at = offset;
           try (InputStream in = Files.newInputStream(path)) {
             in.skipNBytes(offset);
@@ -324,6 +327,7 @@ final class TusUploader {
                 sha.update(buffer, skip, n - skip);
                 hashed = at + n;
               }
+              throttle.acquire(n);
               sink.write(buffer, 0, n);
               at += n;
               progress(at);

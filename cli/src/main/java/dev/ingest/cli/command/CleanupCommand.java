@@ -27,7 +27,7 @@ public final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    java.time.Duration age = Durations.parse(olderThan);
+    java.time.Duration age = Flags.read("--older-than", () -> Durations.parse(olderThan));
     try (IngestClient client = IngestCommand.of(spec).client()) {
       RetentionService.Report r = client.cleanup(age, dryRun);
       spec.commandLine().getOut().printf(

@@ -6,7 +6,9 @@ import dev.ingest.json.JobJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
 import dev.ingest.cli.client.IngestClient;
+import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.Job;
+import dev.ingest.core.JobFields;
 import dev.ingest.core.JobStatus;
 import dev.ingest.queue.JobFilter;
 import java.io.PrintWriter;
@@ -54,7 +56,13 @@ public final class JobsCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JobFilter filter = new JobFilter(status == null ? null : JobStatus.fromWire(status), queue, Math.max(1, limit));
+      if (limit < 1) {
+        throw new InvalidInputException("--limit must be at least 1, got " + limit);
+      }
+      if (queue != null) {
+        JobFields.name("--queue", queue);
+      }
+      JobFilter filter = new JobFilter(status == null ? null : JobStatus.fromWire(status), queue, limit);
       try (IngestClient client = IngestCommand.of(spec).client()) {
         for (Job job : client.list(filter)) {
           out.println(json ? Json.line(JobJson.job(job)) : JobText.line(job));
@@ -76,6 +84,7 @@ public final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      JobFields.id("JOBID", jobId);
       try (IngestClient client = IngestCommand.of(spec).client()) {
         spec.commandLine().getOut().println(JobText.line(apply(client, jobId)));
       }

@@ -67,6 +67,9 @@ public final class KeysCommand implements Runnable {
     public Integer call() {
       Set<Scope> scopes = Scope.parse(scope);
       dev.ingest.auth.Tenants.requireValid(tenant);
+      if (name != null) {
+        dev.ingest.core.JobFields.text("--name", name);
+      }
       IssuedKey issued;
       try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
         issued = runtime.keys().create(tenant, scopes, name);
@@ -123,6 +126,7 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
+      dev.ingest.core.JobFields.id("ID", id);
       ApiKey key;
       try (IngestRuntime runtime = IngestCommand.of(spec).openRuntime()) {
         key = runtime.keys().revoke(id);

@@ -4,6 +4,7 @@ import dev.ingest.cli.ExitCodes;
 import dev.ingest.cli.IngestCommand;
 import dev.ingest.cli.client.IngestClient;
 import dev.ingest.core.Job;
+import dev.ingest.core.JobFields;
 import dev.ingest.core.JobStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -33,6 +34,7 @@ public final class ResultCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    JobFields.id("JOBID", jobId);
     try (IngestClient client = IngestCommand.of(spec).client()) {
       Job job = client.get(jobId);
       if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {

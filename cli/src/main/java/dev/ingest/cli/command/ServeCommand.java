@@ -82,7 +82,11 @@ public final class ServeCommand implements Callable<Integer> {
     IngestConfig config = root.config(Map.of());
     ServerOptions options = options(config);
     Logging.level(root.verbose() ? "DEBUG" : "INFO");
-    Logging.format(logFormat != null ? logFormat : config.get("log.format", "text"));
+    String format = logFormat != null ? logFormat : config.get("log.format", "text");
+    Flags.read(logFormat != null ? "--log-format" : "log.format", () -> {
+      Logging.format(format);
+      return format;
+    });
     try (IngestRuntime runtime = root.openRuntime(Map.of(), config.getInt("serve.db-pool", 16))) {
       runtime.store(); // why: a store that cannot be set up fails here, not on the first upload
       IngestServer server = IngestServer.start(runtime, options, new TikaContentTypeDetector());
@@ -103,16 +107,23 @@ public final class ServeCommand implements Callable<Integer> {
 
   private ServerOptions options(IngestConfig config) {
     ServerOptions d = ServerOptions.defaults(listen != null ? listen : config.get("serve.listen", ServerOptions.DEFAULT_LISTEN));
-    UploadLimits limits =
-        UploadLimits.parse(
-            maxUploadSize != null ? maxUploadSize : config.get("upload.max-size").orElse(null),
-            allowedTypes != null ? allowedTypes : config.get("upload.allowed-types").orElse(null));
-    double rate = rateLimit != null ? rateLimit : Double.parseDouble(config.get("serve.rate-limit", Double.toString(ServerOptions.DEFAULT_RATE_LIMIT)));
+    UploadLimits limits = Flags.uploadLimits(config, "--max-upload-size", maxUploadSize, "--allowed-types", allowedTypes);
+    double rate =
+        rateLimit != null
+            ? rateLimit
+            : Flags.read("serve.rate-limit", () -> Flags.number(config.get("serve.rate-limit", Double.toString(ServerOptions.DEFAULT_RATE_LIMIT))));
     if (rate < 0) {
       throw new InvalidInputException("--rate-limit must be 0 (none) or more, got " + rate);
     }
     List<String> origins =
         corsOrigins != null ? corsOrigins : Arrays.stream(config.get("serve.cors-origins", "*").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String origin : origins) {
+      if (!origin.equals("*") && !origin.matches("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?")) {
+        throw new InvalidInputException(
+            (corsOrigins != null ? "--cors-origin" : "serve.cors-origins")
+                + " must be * or an origin such as https://app.example.com, got '" + origin + "'");
+      }
+    }
     Path cert = tlsCert != null ? tlsCert : config.get("serve.tls-cert").map(Path::of).orElse(null);
     Path key = tlsKey != null ? tlsKey : config.get("serve.tls-key").map(Path::of).orElse(null);
     if ((cert == null) != (key == null)) {
@@ -126,8 +137,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServerOptions o =
         new ServerOptions(
             d.host(), d.port(), noAuth, limits, rate, origins, cert, key,
-            duration(idleTimeout, config, "serve.idle-timeout", ServerOptions.DEFAULT_IDLE_TIMEOUT),
-            duration(shutdownGrace, config, "serve.shutdown-grace", ServerOptions.DEFAULT_SHUTDOWN_GRACE),
+            duration("--idle-timeout", idleTimeout, config, "serve.idle-timeout", ServerOptions.DEFAULT_IDLE_TIMEOUT),
+            duration("--shutdown-grace", shutdownGrace, config, "serve.shutdown-grace", ServerOptions.DEFAULT_SHUTDOWN_GRACE),
             config.getDuration("serve.tus-expiry", ServerOptions.DEFAULT_TUS_EXPIRY),
             config.getDuration("serve.token-ttl", dev.ingest.auth.JobTokens.DEFAULT_TTL),
             config.getDuration("serve.events-poll", ServerOptions.DEFAULT_EVENTS_POLL),
@@ -141,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
     return o;
   }
 
-  private static Duration duration(String flag, IngestConfig config, String key, Duration fallback) {
-    return flag != null ? Durations.parse(flag) : config.getDuration(key, fallback);
+  private static Duration duration(String flag, String value, IngestConfig config, String key, Duration fallback) {
+    return value != null ? Flags.read(flag, () -> Durations.parse(value)) : config.getDuration(key, fallback);
   }
 }

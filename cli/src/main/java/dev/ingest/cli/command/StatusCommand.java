@@ -7,6 +7,7 @@ import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
 import dev.ingest.cli.client.IngestClient;
 import dev.ingest.core.Job;
+import dev.ingest.core.JobFields;
 import dev.ingest.core.JobStatus;
 import dev.ingest.core.NotFoundException;
 import java.io.PrintWriter;
@@ -39,6 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    jobIds.forEach(id -> JobFields.id("JOBID", id));
     try (IngestClient queue = IngestCommand.of(spec).client()) {
       List<String> known = new ArrayList<>();
       NotFoundException missing = null;

@@ -9,9 +9,14 @@ import dev.ingest.cli.render.UploadProgress;
 import dev.ingest.cli.client.IngestClient;
 import dev.ingest.config.Sizes;
 import dev.ingest.core.Job;
+import dev.ingest.core.JobFields;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.Priority;
+import dev.ingest.config.IngestConfig;
+import dev.ingest.extract.TikaContentTypeDetector;
+import dev.ingest.upload.UploadLimits;
 import dev.ingest.upload.UploadOutcome;
+import dev.ingest.upload.UploadService;
 import dev.ingest.upload.UploadRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,6 +75,9 @@ public final class UploadCommand implements Callable<Integer> {
   @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Parts uploaded at once (default: ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the upload's bandwidth, e.g. 10MiB/s; 0 for none (default: none; config upload.limit-rate).")
+  String limitRate;
+
   @Option(names = "--force", description = "Process again even if this content was already processed by the pipeline.")
   boolean force;
 
@@ -92,17 +100,49 @@ public final class UploadCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Every flag checked, each error naming its flag, before any file is read or any job looked up: a bad flag
+   * exits 2 whatever the queue already holds.
+   */
+  UploadRequest request(IngestConfig config) {
+    JobFields.name("--pipeline", pipeline);
+    JobFields.name("--queue", queue);
+    int rank = Priority.parse(priority);
+    if (dedupeKey != null) {
+      JobFields.nonBlank("--dedupe-key", dedupeKey);
+    }
+    JobFields.maxAttempts("--max-attempts", maxAttempts);
+    JobFields.meta("--meta", meta);
+    long part = partSize == null ? 0 : UploadRequest.checkPartSize("--part-size", Flags.read("--part-size", () -> Sizes.parse(partSize)));
+    UploadRequest.checkParallel("--parallel", parallel);
+    String rate = limitRate != null ? limitRate : config.get("upload.limit-rate").orElse(null);
+    long bytesPerSecond = rate == null ? 0 : Flags.read(limitRate != null ? "--limit-rate" : "upload.limit-rate", () -> Sizes.parseRate(rate));
+    UploadRequest request =
+        new UploadRequest(pipeline, queue, rank, dedupeKey, maxAttempts, meta, part, parallel, force, bytesPerSecond);
+    checkMemory(request);
+    return request;
+  }
+
+  /** Every file against the upload limits before the first byte of any is stored. */
+  private static void checkLimits(List<Path> files, UploadLimits limits) {
+    TikaContentTypeDetector detector = limits.limitsTypes() ? new TikaContentTypeDetector() : null;
+    for (Path file : files) {
+      long size = UploadService.readAttributes(file).size();
+      String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+      limits.check(file.toString(), size, detector == null ? null : UploadService.sniff(file, name, detector));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     IngestCommand root = IngestCommand.of(spec);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    IngestConfig config = root.config(Map.of());
+    UploadRequest request = request(config);
+    UploadLimits limits = Flags.uploadLimits(config, null, null, null, null);
     List<Path> files = FileWalker.expand(paths);
-    UploadRequest request =
-        new UploadRequest(
-            pipeline, queue, Priority.parse(priority), dedupeKey, maxAttempts, meta,
-            partSize == null ? 0 : Sizes.parse(partSize), parallel, force);
-    checkMemory(request);
+    checkLimits(files, limits);
     try (IngestClient client = root.client(parallel + 1)) {
       List<UploadOutcome> outcomes = new ArrayList<>();
       boolean terminal = !noProgress && System.console() != null;

@@ -113,13 +113,22 @@ public final class WorkerCommand implements Callable<Integer> {
       flags.put("webhook.urls", String.join(",", webhookUrls));
     }
     IngestConfig config = root.config(flags);
-    Logging.format(logFormat != null ? logFormat : config.get("log.format", "text"));
+    String format = logFormat != null ? logFormat : config.get("log.format", "text");
+    Flags.read(logFormat != null ? "--log-format" : "log.format", () -> {
+      Logging.format(format);
+      return format;
+    });
     WorkerOptions options = options(config);
     dev.ingest.webhook.WebhookSettings webhooks = WorkerFactory.webhooks(config);
+    int port = metricsPort != null ? metricsPort : config.getInt("worker.metrics-port", -1);
+    if (port < -1 || port > 65535) {
+      throw new dev.ingest.core.InvalidInputException("--metrics-port must be between 0 and 65535 (or -1 for none), got " + port);
+    }
+    String retainFor = retentionAge != null ? retentionAge : config.get("worker.retention").orElse(null);
+    Duration retainAge = retainFor == null ? null : Flags.read(retentionAge != null ? "--retention" : "worker.retention", () -> Durations.parse(retainFor));
     try (IngestRuntime runtime = root.openRuntime(flags, options.concurrency() + 3)) {
       boolean listen = !noListen && Boolean.parseBoolean(config.get("worker.listen", "true"));
       Worker worker = WorkerFactory.create(runtime, options, listen);
-      int port = metricsPort != null ? metricsPort : config.getInt("worker.metrics-port", -1);
       dev.ingest.metrics.MetricsServer metrics = null;
       if (port >= 0) {
         dev.ingest.metrics.WorkerMetrics meters = new dev.ingest.metrics.WorkerMetrics();
@@ -138,8 +147,6 @@ public final class WorkerCommand implements Callable<Integer> {
             stopper.start();
           },
           worker::handBackNow);
-      String retainFor = retentionAge != null ? retentionAge : config.get("worker.retention").orElse(null);
-      Duration retainAge = retainFor == null ? null : Durations.parse(retainFor);
       dev.ingest.worker.RetentionScheduler retention = null;
       dev.ingest.webhook.WebhookDispatcher dispatcher = null;
       try {
@@ -175,17 +182,18 @@ public final class WorkerCommand implements Callable<Integer> {
   }
 
   private WorkerOptions options(IngestConfig config) {
-    Duration ttl = leaseTtl != null ? Durations.parse(leaseTtl) : config.getDuration("worker.lease-ttl", WorkerOptions.DEFAULT_LEASE_TTL);
-    Duration beat = heartbeat != null ? Durations.parse(heartbeat) : config.getDuration("worker.heartbeat", ttl.dividedBy(3));
+    Duration ttl = leaseTtl != null ? Flags.read("--lease-ttl", () -> Durations.parse(leaseTtl)) : config.getDuration("worker.lease-ttl", WorkerOptions.DEFAULT_LEASE_TTL);
+    Duration beat = heartbeat != null ? Flags.read("--heartbeat", () -> Durations.parse(heartbeat)) : config.getDuration("worker.heartbeat", ttl.dividedBy(3));
     Duration grace =
         shutdownGrace != null
-            ? Durations.parse(shutdownGrace)
+            ? Flags.read("--shutdown-grace", () -> Durations.parse(shutdownGrace))
             : config.getDuration("worker.shutdown-grace", WorkerOptions.DEFAULT_SHUTDOWN_GRACE);
     int n = concurrency != null ? concurrency : config.getInt("worker.concurrency", WorkerOptions.DEFAULT_CONCURRENCY);
     List<String> q = queues != null ? queues : new ArrayList<>();
     if (queues == null) {
       config.get("worker.queues").ifPresent(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(q::add));
     }
+    q.forEach(name -> dev.ingest.core.JobFields.name("--queue", name));
     return new WorkerOptions(
         n, q, ttl, beat, grace, drain, WorkerOptions.DEFAULT_MIN_POLL,
         config.getDuration("worker.poll-max", WorkerOptions.DEFAULT_MAX_POLL),
