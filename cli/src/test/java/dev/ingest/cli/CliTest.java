@@ -148,6 +148,21 @@ class CliTest {
   }
 
   @Test
+  void aJobPastItsTimeLimitEndsAsATimeoutThatStatusShows() throws Exception {
+    Path conf = Files.writeString(dir.resolve("slow.properties"), "pipeline.slow.steps=delay\npipeline.slow.delay.duration=1h\n");
+    Path f = Files.writeString(dir.resolve("slow.txt"), "takes for ever");
+    Cli.Result r =
+        cli.run("--config", conf.toString(), "upload", f.toString(), "--pipeline", "slow", "--timeout", "1s", "--max-attempts", "1", "--wait", "--json");
+    assertEquals(ExitCodes.JOB_FAILED, r.code(), r.err());
+    String id = json(r.firstLine()).get("jobId").asText();
+    JsonNode status = json(cli.run("--config", conf.toString(), "status", id, "--json").firstLine());
+    assertEquals(1, status.get("timeoutSeconds").asInt());
+    assertEquals("timeout", status.get("error").get("type").asText());
+    assertEquals("ran past its time limit of 1s in step delay", status.get("error").get("message").asText());
+    assertOneLineError(cli.run("upload", f.toString(), "--timeout", "0s"), ExitCodes.USAGE, "--timeout must be between 1s and 7d");
+  }
+
+  @Test
   void aWorkerWithAMisconfiguredPipelineOrPeerRefusesToStart() throws Exception {
     assertOneLineError(cli.run("worker", "--drain", "--embed-url", "ftp://embeddings.local"), ExitCodes.USAGE, "embed url must be http(s)");
     assertOneLineError(cli.run("worker", "--drain", "--webhook", "hooks.local/x"), ExitCodes.USAGE, "webhook URL must be http(s)");

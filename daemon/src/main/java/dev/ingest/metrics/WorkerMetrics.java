@@ -61,6 +61,16 @@ public final class WorkerMetrics implements WorkerEvents {
   }
 
   @Override
+  public void jobTimedOut(Lease lease, boolean abandoned) {
+    Counter.builder("ingest.jobs.timed_out")
+        .description("Attempts stopped at their time limit; abandoned: the step ignored the interrupt")
+        .tag("pipeline", lease.job().pipeline())
+        .tag("abandoned", String.valueOf(abandoned))
+        .register(registry)
+        .increment();
+  }
+
+  @Override
   public void leasesRenewed(int count) {
     renewals.increment(count);
   }

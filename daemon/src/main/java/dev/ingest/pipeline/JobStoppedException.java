@@ -1,12 +1,14 @@
 package dev.ingest.pipeline;
 
-/** Raised inside a running job when it must stop: cancelled, lease lost, or the worker shutting down. */
+/** Raised inside a running job when it must stop: cancelled, lease lost, over its time, or the worker shutting down. */
 public final class JobStoppedException extends RuntimeException {
   /** Why a job was stopped from outside. */
   public enum Reason {
     CANCELLED,
     LEASE_LOST,
-    SHUTDOWN
+    SHUTDOWN,
+    /** The job ran past its time limit. */
+    TIMEOUT
   }
 
   private final Reason reason;

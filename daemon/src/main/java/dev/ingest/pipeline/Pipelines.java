@@ -1,6 +1,8 @@
 package dev.ingest.pipeline;
 
+import dev.ingest.config.Durations;
 import dev.ingest.core.PermanentFailure;
+import java.time.Duration;
 import dev.ingest.pipeline.steps.BuiltInSteps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,7 @@ import java.util.TreeMap;
  * (no steps). Others come from configuration, {@code pipeline.<name>.steps=extract,chunk,store}, with step
  * options as {@code pipeline.<name>.<step>.<option>=value} (which also tune the built-in ones), falling back to
  * worker-wide {@code <step>.<option>} settings such as {@code embed.url}. {@code auto} embeds its chunks when
- * {@code embed.url} is set. Steps are
+ * {@code embed.url} is set. A job of a pipeline may take {@code pipeline.<name>.timeout} (default 30m). Steps are
  * the built-in ones plus any {@link StepFactory} found through {@link ServiceLoader}.
  */
 public final class Pipelines {
@@ -94,7 +96,25 @@ public final class Pipelines {
             "bad_config", "pipeline '" + name + "' step '" + step + "' is misconfigured: " + e.getMessage(), e);
       }
     }
-    return new Pipeline(name, out);
+    return new Pipeline(name, out, timeout(name));
+  }
+
+  private Duration timeout(String pipeline) {
+    String key = "pipeline." + pipeline + ".timeout";
+    String raw = settings.get(key);
+    if (raw == null) {
+      return Pipeline.DEFAULT_TIMEOUT;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(raw);
+    } catch (RuntimeException e) {
+      throw new PermanentFailure("bad_config", key + ": " + e.getMessage(), e);
+    }
+    if (d.isZero()) {
+      throw new PermanentFailure("bad_config", key + " must be above 0");
+    }
+    return d;
   }
 
   /** Worker-wide {@code <step>.<option>} settings, overridden by {@code pipeline.<name>.<step>.<option>}. */

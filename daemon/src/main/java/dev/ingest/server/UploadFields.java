@@ -11,13 +11,15 @@ import java.util.Set;
 
 /**
  * The optional job fields an upload carries, as form fields or tus {@code Upload-Metadata}: {@code pipeline},
- * {@code queue}, {@code priority}, {@code dedupeKey}, {@code maxAttempts}, {@code force} and repeatable
+ * {@code queue}, {@code priority}, {@code dedupeKey}, {@code maxAttempts}, {@code force}, {@code timeout}
+ * (a duration such as {@code 10m}) and repeatable
  * {@code meta} ({@code key=value}; in tus metadata also {@code meta.key}). Checked as the CLI checks its
  * flags; a bad value is a 400 naming the field.
  */
 public final class UploadFields {
   /** Field names that carry job options; others (Uppy's {@code name}, {@code type}, …) are ignored. */
-  public static final Set<String> NAMES = Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force");
+  public static final Set<String> NAMES =
+      Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force", "timeout");
 
   private UploadFields() {}
 
@@ -61,8 +63,18 @@ public final class UploadFields {
       }
     }
     JobFields.meta("meta", meta);
+    String timeoutText = single(fields, "timeout", null);
+    java.time.Duration timeout = null;
+    if (timeoutText != null) {
+      try {
+        timeout = UploadRequest.checkTimeout("timeout", dev.ingest.config.Durations.parse(timeoutText));
+      } catch (dev.ingest.core.InvalidInputException e) {
+        throw ApiError.badRequest(e.getMessage().startsWith("timeout") ? e.getMessage() : "timeout: " + e.getMessage());
+      }
+    }
     return new UploadRequest(
-        pipeline, queue, priority, dedupeKey, maxAttempts, meta, 0, UploadRequest.DEFAULT_PARALLEL, force.equals("true"));
+        pipeline, queue, priority, dedupeKey, maxAttempts, meta, 0, UploadRequest.DEFAULT_PARALLEL, force.equals("true"),
+        0, timeout);
   }
 
   private static String single(Map<String, List<String>> fields, String name, String fallback) {

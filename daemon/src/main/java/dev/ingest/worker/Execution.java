@@ -3,12 +3,20 @@ package dev.ingest.worker;
 import dev.ingest.pipeline.JobStoppedException;
 import dev.ingest.pipeline.JobStoppedException.Reason;
 import dev.ingest.queue.Lease;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One attempt of a job running on a worker thread, and the flag that asks it to stop. */
+/**
+ * One attempt of a job running on a worker thread, the flag that asks it to stop, and who gets to record its
+ * outcome: the thread when it returns, or the worker when the attempt ran out of time and ignored the stop.
+ */
 public final class Execution {
   private final Lease lease;
+  private final AtomicBoolean settled = new AtomicBoolean();
   private volatile Reason stopReason;
-  private volatile Thread thread;
+  private volatile String step;
+  private volatile boolean abandoned;
+  private volatile long startedNanos;
+  private Thread thread; // guarded by this
 
   public Execution(Lease lease) {
     this.lease = lease;
@@ -26,11 +34,10 @@ public final class Execution {
   }
 
   /** Asks the job to stop and interrupts its thread, for waits that would not look at the flag in time. */
-  public void interrupt(Reason reason) {
+  public synchronized void interrupt(Reason reason) {
     requestStop(reason);
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
+    if (thread != null) {
+      thread.interrupt();
     }
   }
 
@@ -45,7 +52,42 @@ public final class Execution {
     }
   }
 
-  void bind(Thread thread) {
+  /** why: synchronized with {@link #interrupt}, so an interrupt never reaches the thread's next job. */
+  synchronized void bind(Thread thread) {
     this.thread = thread;
+    if (thread != null) {
+      startedNanos = System.nanoTime();
+    }
+  }
+
+  long startedNanos() {
+    return startedNanos;
+  }
+
+  /** The step running now, for messages. */
+  void step(String name) {
+    this.step = name;
+  }
+
+  String step() {
+    return step;
+  }
+
+  /** True for the one caller that records this attempt's outcome; false for everyone after it. */
+  boolean settle() {
+    return settled.compareAndSet(false, true);
+  }
+
+  boolean settled() {
+    return settled.get();
+  }
+
+  /** The worker gave this attempt's slot back while its thread still runs. */
+  void abandon() {
+    abandoned = true;
+  }
+
+  boolean abandoned() {
+    return abandoned;
   }
 }

@@ -53,6 +53,7 @@ final class ExecutionContext implements StepContext {
   }
 
   void enterStep(int index, String name) {
+    execution.step(name);
     this.stepIndex = index;
     this.stage = name;
     progress(0, null);

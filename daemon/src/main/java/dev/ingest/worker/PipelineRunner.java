@@ -30,6 +30,16 @@ public final class PipelineRunner implements JobRunner {
     this.clock = clock;
   }
 
+  /** The job's own limit capped by its pipeline's; a pipeline this worker cannot resolve gets the default. */
+  @Override
+  public java.time.Duration timeLimit(dev.ingest.core.Job job) {
+    try {
+      return pipelines.resolve(job.pipeline()).limitFor(job.timeout());
+    } catch (RuntimeException e) {
+      return new dev.ingest.pipeline.Pipeline(job.pipeline(), java.util.List.of()).limitFor(job.timeout());
+    }
+  }
+
   @Override
   public String run(Lease lease, Execution execution) throws Exception {
     Pipeline pipeline = pipelines.resolve(lease.job().pipeline());

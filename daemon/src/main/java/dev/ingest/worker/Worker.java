@@ -1,5 +1,6 @@
 package dev.ingest.worker;
 
+import dev.ingest.config.Durations;
 import dev.ingest.core.Clock;
 import dev.ingest.core.IngestException;
 import dev.ingest.core.LeaseLostException;
@@ -19,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +32,14 @@ import org.slf4j.MDC;
 
 /**
  * The worker daemon's core: claims due jobs while it has free slots, runs each on its own thread, keeps
- * their leases alive, reclaims leases that other workers let expire, and on shutdown stops claiming, lets
- * running jobs finish within the grace period and hands the rest back to the queue at once.
+ * their leases alive, reclaims leases that other workers let expire, stops jobs that run past their time
+ * limit, and on shutdown stops claiming, lets running jobs finish within the grace period and hands the rest
+ * back to the queue at once.
  */
 public final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  /** How long a job past its time limit has, once interrupted, before its slot is given back regardless. */
+  public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(10);
 
   private final JobQueue queue;
   private final JobRunner runner;
@@ -47,8 +53,11 @@ public final class Worker {
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
   private final Object wake = new Object();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final ExecutorService executor;
+  private final ThreadPoolExecutor executor;
   private final ScheduledExecutorService heartbeats;
+  private final ScheduledExecutorService timers;
+  private final Object poolSize = new Object();
+  private volatile Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
   private volatile boolean stopping;
   private boolean wakeRequested; // guarded by wake
   private volatile Instant lastHeartbeat;
@@ -67,8 +76,12 @@ public final class Worker {
     this.runner = runner;
     this.options = options;
     this.clock = clock;
-    this.executor = Executors.newFixedThreadPool(options.concurrency(), named("ingest-job"));
+    this.executor =
+        new ThreadPoolExecutor(
+            options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            named("ingest-job"));
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("ingest-heartbeat"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(named("ingest-time-limit"));
   }
 
   public String id() {
@@ -83,6 +96,12 @@ public final class Worker {
    */
   public Worker beforeDrain(java.util.function.IntSupplier pending) {
     this.beforeDrain = pending;
+    return this;
+  }
+
+  /** How long a job past its time limit gets, once interrupted, before its slot is given back regardless. */
+  public Worker timeoutGrace(Duration grace) {
+    this.timeoutGrace = grace;
     return this;
   }
 
@@ -203,7 +222,8 @@ public final class Worker {
     execution.bind(Thread.currentThread());
     MDC.put("jobId", lease.jobId());
     MDC.put("workerId", id);
-    long started = System.nanoTime();
+    long started = execution.startedNanos();
+    ScheduledFuture<?> timer = null;
     try {
       if (stopping) {
         // why: claimed ahead but not started before shutdown began; it goes straight back.
@@ -215,28 +235,98 @@ public final class Worker {
         return;
       }
       log.debug("running {} (pipeline {}, attempt {})", lease.jobId(), lease.job().pipeline(), lease.attempt());
+      Duration limit = runner.timeLimit(lease.job());
+      if (limit != null) {
+        timer = timers.schedule(() -> timeUp(execution, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+      }
       events.jobStarted(lease);
       String result = runner.run(lease, execution);
       if (execution.stopReason() != null) {
         onStopped(execution, execution.stopReason(), started);
-      } else {
+      } else if (execution.settle()) {
         completions.submit(new dev.ingest.queue.Completion(lease, result));
         events.jobFinished(lease, WorkerEvents.Outcome.COMPLETED, since(started));
       }
     } catch (JobStoppedException e) {
-      onStopped(execution, e.reason(), started);
+      // why: the worker's reason wins over what a step guessed from its interrupt (e.g. "shutdown").
+      onStopped(execution, execution.stopReason() != null ? execution.stopReason() : e.reason(), started);
     } catch (Throwable t) {
       if (execution.stopReason() != null && isInterruption(t)) {
         onStopped(execution, execution.stopReason(), started);
+      } else if (execution.stopReason() == Reason.TIMEOUT) {
+        // why: a step that fails because it was interrupted (a closed channel, a broken read) failed of the timeout.
+        onStopped(execution, Reason.TIMEOUT, started);
       } else {
-        onFailure(lease, t, started);
+        onFailure(execution, t, started);
       }
     } finally {
+      if (timer != null) {
+        timer.cancel(false);
+      }
       execution.bind(null);
       Thread.interrupted(); // why: a stale interrupt must not leak into the next job on this thread
-      running.remove(lease.jobId());
+      running.remove(lease.jobId(), execution);
+      if (execution.abandoned()) {
+        resizePool(-1);
+        log.info("{}: the step that ran past its time limit returned at last; its thread is free", lease.jobId());
+      }
       MDC.clear();
       wakeUp();
+    }
+  }
+
+  // ---- time limits --------------------------------------------------------------------------------
+
+  /** The job ran past its limit: ask it to stop, and give it the grace to do so. */
+  private void timeUp(Execution execution, Duration limit) {
+    if (execution.settled() || execution.stopReason() != null) {
+      return;
+    }
+    log.warn("{} ran past its time limit of {}{}; stopping it", execution.lease().jobId(), Durations.format(limit), inStep(execution));
+    execution.interrupt(Reason.TIMEOUT);
+    if (execution.stopReason() == Reason.TIMEOUT) {
+      timers.schedule(() -> abandon(execution, limit), timeoutGrace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * The job ignored the stop: record the timeout, give its slot to the next job (one more pool thread while the
+   * stuck one runs on) and let its lease go, so nothing waits on a step that never returns.
+   */
+  private void abandon(Execution execution, Duration limit) {
+    if (!execution.settle()) {
+      return; // it stopped in time
+    }
+    Lease lease = execution.lease();
+    execution.abandon();
+    resizePool(+1);
+    running.remove(lease.jobId(), execution);
+    log.error("{} ignored the stop for {}{}; its slot is given back and its thread left to finish",
+        lease.jobId(), Durations.format(timeoutGrace), inStep(execution));
+    events.jobTimedOut(lease, true);
+    recordFailure(lease, Failure.retryable("timeout", timeoutMessage(execution, limit)), null, execution.startedNanos());
+    wakeUp();
+  }
+
+  private String timeoutMessage(Execution execution, Duration limit) {
+    Duration limitNow = limit != null ? limit : runner.timeLimit(execution.lease().job());
+    return "ran past its time limit of " + (limitNow == null ? "?" : Durations.format(limitNow)) + inStep(execution);
+  }
+
+  private static String inStep(Execution execution) {
+    return execution.step() == null ? "" : " in step " + execution.step();
+  }
+
+  private void resizePool(int by) {
+    synchronized (poolSize) {
+      int n = executor.getCorePoolSize() + by;
+      if (by > 0) {
+        executor.setMaximumPoolSize(n);
+        executor.setCorePoolSize(n);
+      } else {
+        executor.setCorePoolSize(n);
+        executor.setMaximumPoolSize(n);
+      }
     }
   }
 
@@ -255,6 +345,14 @@ public final class Worker {
 
   private void onStopped(Execution execution, Reason reason, long started) {
     Lease lease = execution.lease();
+    if (!execution.settle()) {
+      return; // the worker already recorded this attempt's end (it ran out of time and was let go)
+    }
+    if (reason == Reason.TIMEOUT) {
+      events.jobTimedOut(lease, false);
+      recordFailure(lease, Failure.retryable("timeout", timeoutMessage(execution, null)), null, started);
+      return;
+    }
     events.jobFinished(
         lease,
         reason == Reason.CANCELLED
@@ -283,7 +381,10 @@ public final class Worker {
     }
   }
 
-  private void onFailure(Lease lease, Throwable t, long started) {
+  private void onFailure(Execution execution, Throwable t, long started) {
+    if (!execution.settle()) {
+      return;
+    }
     Failure failure;
     if (t instanceof PermanentFailure) {
       failure = Failure.permanent(((PermanentFailure) t).type(), t.getMessage());
@@ -296,6 +397,11 @@ public final class Worker {
       String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
       failure = Failure.retryable("internal", t.getClass().getSimpleName() + ": " + message);
     }
+    recordFailure(execution.lease(), failure, t, started);
+  }
+
+  /** Writes a failed attempt: retrying or failed, as its attempts and the failure allow. */
+  private void recordFailure(Lease lease, Failure failure, Throwable t, long started) {
     try {
       var next = queue.fail(lease, failure);
       events.jobFinished(
@@ -304,9 +410,11 @@ public final class Worker {
           since(started));
       if (failure.retryable()) {
         // why: a failure a step reported (peer down, 5xx) is one line; only the unexpected carry a trace.
-        if (t instanceof IngestException) {
+        if (t == null || t instanceof IngestException) {
           log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message());
-          log.debug("attempt {} of {} failed", lease.attempt(), lease.jobId(), t);
+          if (t != null) {
+            log.debug("attempt {} of {} failed", lease.attempt(), lease.jobId(), t);
+          }
         } else {
           log.warn("attempt {} of {} failed ({}), now {}: {}", lease.attempt(), lease.jobId(), failure.type(), next.wireName(), failure.message(), t);
         }
@@ -382,6 +490,7 @@ public final class Worker {
     } finally {
       completions.drainAndStop(30_000);
       heartbeats.shutdownNow();
+      timers.shutdownNow();
       wakeups.close();
       try {
         queue.unregisterWorker(id);

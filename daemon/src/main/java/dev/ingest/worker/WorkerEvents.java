@@ -19,6 +19,12 @@ public interface WorkerEvents {
 
   default void jobFinished(Lease lease, Outcome outcome, Duration took) {}
 
+  /**
+   * An attempt ran past its time limit and was stopped; {@code abandoned} when it ignored the interrupt and
+   * its slot was given back with its thread still running.
+   */
+  default void jobTimedOut(Lease lease, boolean abandoned) {}
+
   default void leasesRenewed(int count) {}
 
   default void leaseLost(Lease lease) {}

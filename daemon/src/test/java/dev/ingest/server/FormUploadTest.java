@@ -69,6 +69,7 @@ class FormUploadTest {
             .addFormDataPart("meta", "team=legal")
             .addFormDataPart("meta", "year=2026")
             .addFormDataPart("priority", "high")
+            .addFormDataPart("timeout", "10m")
             .build());
     assertEquals(202, a.status(), a.body().toString());
     JsonNode b = a.body();
@@ -82,6 +83,8 @@ class FormUploadTest {
     Job job = h.runtime.queue().get(b.path("jobId").asText());
     assertEquals(Map.of("team", "legal", "year", "2026"), job.meta(), "fields after the file count too");
     assertEquals(10, job.priority());
+    assertEquals(java.time.Duration.ofMinutes(10), job.timeout());
+    assertEquals(600, ServerHarness.read(h.get("/v1/jobs/" + job.id(), key)).body().path("timeoutSeconds").asInt());
     assertEquals("acme", job.tenant());
     try (InputStream in = h.runtime.store().get(job.file().blobKey())) {
       assertEquals(Bytes.sha256(file), Bytes.sha256(in));
@@ -136,7 +139,8 @@ class FormUploadTest {
   void badFieldsAnswer400AndLeaveNothingStored() throws Exception {
     for (String[] field : List.of(
         new String[] {"maxAttempts", "-3"}, new String[] {"maxAttempts", "many"}, new String[] {"priority", "soonish"},
-        new String[] {"queue", "no spaces"}, new String[] {"meta", "novalue"}, new String[] {"force", "maybe"})) {
+        new String[] {"queue", "no spaces"}, new String[] {"meta", "novalue"}, new String[] {"force", "maybe"},
+        new String[] {"timeout", "0s"}, new String[] {"timeout", "soon"}, new String[] {"pipeline", "../etc"})) {
       ServerHarness.Answer before =
           upload(new MultipartBody.Builder().setType(MultipartBody.FORM)
               .addFormDataPart(field[0], field[1])

@@ -3,7 +3,10 @@ package dev.ingest.core;
 import java.time.Instant;
 import java.util.Map;
 
-/** A snapshot of one job as the queue holds it. {@code resultJson} is the pipeline's summary, raw JSON. */
+/**
+ * A snapshot of one job as the queue holds it. {@code resultJson} is the pipeline's summary, raw JSON;
+ * {@code timeout} the job's own time limit (null: its pipeline's).
+ */
 public record Job(
     String id,
     String queue,
@@ -25,4 +28,5 @@ public record Job(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    String tenant) {}
+    String tenant,
+    java.time.Duration timeout) {}

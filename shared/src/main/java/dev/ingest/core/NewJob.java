@@ -12,7 +12,8 @@ public record NewJob(
     int maxAttempts,
     String dedupeKey,
     FileRef file,
-    Map<String, String> meta) {
+    Map<String, String> meta,
+    java.time.Duration timeout) {
 
   /** The tenant of jobs made without an API key, such as the local CLI's. */
   public static final String DEFAULT_TENANT = "default";
@@ -28,6 +29,9 @@ public record NewJob(
       throw new InvalidInputException("max attempts must be at least 1, got " + maxAttempts);
     }
     meta = meta == null ? Map.of() : Map.copyOf(meta);
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new InvalidInputException("a job's timeout must be positive, got " + timeout);
+    }
   }
 
   public static Builder builder(String pipeline) {
@@ -44,6 +48,7 @@ public record NewJob(
     private String dedupeKey;
     private FileRef file;
     private Map<String, String> meta = Map.of();
+    private java.time.Duration timeout;
 
     private Builder(String pipeline) {
       this.pipeline = pipeline;
@@ -84,8 +89,14 @@ public record NewJob(
       return this;
     }
 
+    /** This job's own time limit, capped by its pipeline's; null for the pipeline's. */
+    public Builder timeout(java.time.Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
     public NewJob build() {
-      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta);
+      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta, timeout);
     }
   }
 }

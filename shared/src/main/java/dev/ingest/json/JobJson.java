@@ -63,6 +63,14 @@ public final class JobJson {
     if (job.tenant() != null) {
       o.put("tenant", job.tenant());
     }
+    if (job.timeout() != null) {
+      long ms = job.timeout().toMillis();
+      if (ms % 1000 == 0) {
+        o.put("timeoutSeconds", ms / 1000);
+      } else {
+        o.put("timeoutSeconds", ms / 1000.0);
+      }
+    }
     return o;
   }
 
@@ -104,7 +112,8 @@ public final class JobJson {
         instant(o, "createdAt"),
         instant(o, "startedAt"),
         instant(o, "finishedAt"),
-        text(o, "tenant"));
+        text(o, "tenant"),
+        o.hasNonNull("timeoutSeconds") ? java.time.Duration.ofMillis(Math.round(o.path("timeoutSeconds").asDouble() * 1000)) : null);
   }
 
   /** Every attempt's error of a {@link #jobWithErrors} object. */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * How to store a file and what job to enqueue for it. {@code limitRate} caps the upload's bandwidth in bytes
- * per second (0: no cap).
+ * per second (0: no cap); {@code timeout} is the job's own time limit (null: the pipeline's).
  */
 public record UploadRequest(
     String pipeline,
@@ -21,7 +21,8 @@ public record UploadRequest(
     long partSize,
     int parallel,
     boolean force,
-    long limitRate) {
+    long limitRate,
+    java.time.Duration timeout) {
 
   public static final int DEFAULT_PARALLEL = 4;
 
@@ -41,6 +42,9 @@ public record UploadRequest(
     meta = meta == null ? Map.of() : Map.copyOf(JobFields.meta("meta", meta));
     checkPartSize("partSize", partSize);
     checkParallel("parallel", parallel);
+    if (timeout != null) {
+      checkTimeout("timeout", timeout);
+    }
     if (limitRate < 0) {
       throw new InvalidInputException("limitRate must not be negative, got " + limitRate);
     }
@@ -49,7 +53,15 @@ public record UploadRequest(
   public UploadRequest(
       String pipeline, String queue, int priority, String dedupeKey, int maxAttempts, Map<String, String> meta,
       long partSize, int parallel, boolean force) {
-    this(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, 0);
+    this(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, 0, null);
+  }
+
+  /** A job's own time limit: at least a second, at most a week (its pipeline's limit caps it anyway). */
+  public static java.time.Duration checkTimeout(String label, java.time.Duration timeout) {
+    if (timeout.compareTo(java.time.Duration.ofSeconds(1)) < 0 || timeout.compareTo(java.time.Duration.ofDays(7)) > 0) {
+      throw new InvalidInputException(label + " must be between 1s and 7d, got " + dev.ingest.config.Durations.format(timeout));
+    }
+    return timeout;
   }
 
   /** 0 (sized to the file) or a size S3 accepts for a part. */
@@ -76,14 +88,18 @@ public record UploadRequest(
   }
 
   public UploadRequest withPipeline(String pipeline) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
   }
 
   public UploadRequest withForce(boolean force) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
+  }
+
+  public UploadRequest withTimeout(java.time.Duration timeout) {
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
   }
 
   public UploadRequest withLimitRate(long limitRate) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
   }
 }

@@ -103,6 +103,7 @@ public final class UploadService {
                 .dedupeKey(request.dedupeKey())
                 .file(file)
                 .meta(request.meta())
+                .timeout(request.timeout())
                 .build());
     return new Admitted(file, enqueued.job(), enqueued.deduplicated());
   }

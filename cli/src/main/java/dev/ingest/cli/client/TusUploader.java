@@ -172,6 +172,9 @@ final class TusUploader {
     if (r.force()) {
       m.add("force " + b64("true"));
     }
+    if (r.timeout() != null) {
+      m.add("timeout " + b64(dev.ingest.config.Durations.format(r.timeout())));
+    }
     if (!r.meta().isEmpty()) {
       StringJoiner lines = new StringJoiner("\n");
       r.meta().forEach((k, v) -> lines.add(k + "=" + v));

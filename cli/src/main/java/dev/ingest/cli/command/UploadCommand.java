@@ -12,6 +12,7 @@ import dev.ingest.core.Job;
 import dev.ingest.core.JobFields;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.Priority;
+import dev.ingest.config.Durations;
 import dev.ingest.config.IngestConfig;
 import dev.ingest.extract.TikaContentTypeDetector;
 import dev.ingest.upload.UploadLimits;
@@ -78,6 +79,9 @@ public final class UploadCommand implements Callable<Integer> {
   @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the upload's bandwidth, e.g. 10MiB/s; 0 for none (default: none; config upload.limit-rate).")
   String limitRate;
 
+  @Option(names = "--timeout", paramLabel = "D", description = "Time limit of each job, e.g. 10m; the pipeline's own limit (default 30m) caps it.")
+  String timeout;
+
   @Option(names = "--force", description = "Process again even if this content was already processed by the pipeline.")
   boolean force;
 
@@ -117,8 +121,10 @@ public final class UploadCommand implements Callable<Integer> {
     UploadRequest.checkParallel("--parallel", parallel);
     String rate = limitRate != null ? limitRate : config.get("upload.limit-rate").orElse(null);
     long bytesPerSecond = rate == null ? 0 : Flags.read(limitRate != null ? "--limit-rate" : "upload.limit-rate", () -> Sizes.parseRate(rate));
+    java.time.Duration limit =
+        timeout == null ? null : UploadRequest.checkTimeout("--timeout", Flags.read("--timeout", () -> Durations.parse(timeout)));
     UploadRequest request =
-        new UploadRequest(pipeline, queue, rank, dedupeKey, maxAttempts, meta, part, parallel, force, bytesPerSecond);
+        new UploadRequest(pipeline, queue, rank, dedupeKey, maxAttempts, meta, part, parallel, force, bytesPerSecond, limit);
     checkMemory(request);
     return request;
   }

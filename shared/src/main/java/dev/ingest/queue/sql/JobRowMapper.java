@@ -46,7 +46,8 @@ final class JobRowMapper implements RowMapper<Job> {
         instant(rs, "created_at"),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
-        rs.getString("tenant"));
+        rs.getString("tenant"),
+        payload.timeout());
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

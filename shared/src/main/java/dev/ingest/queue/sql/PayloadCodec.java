@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The job's file reference and metadata, kept as one JSON column.
+ * The job's file reference, metadata and own time limit ({@code timeoutMs}), kept as one JSON column.
  *
  * <p>why: written and read with Jackson's streaming API, not an {@code ObjectMapper}: every command that shows a
  * job decodes payloads, and building a mapper costs a short command about a twentieth of its start-up.
@@ -22,8 +22,8 @@ final class PayloadCodec {
 
   private PayloadCodec() {}
 
-  static String encode(FileRef file, Map<String, String> meta) {
-    if (file == null && (meta == null || meta.isEmpty())) {
+  static String encode(FileRef file, Map<String, String> meta, java.time.Duration timeout) {
+    if (file == null && (meta == null || meta.isEmpty()) && timeout == null) {
       return "{}"; // why: the common case of a bulk enqueue, spared a generator per job
     }
     StringWriter out = new StringWriter();
@@ -46,6 +46,9 @@ final class PayloadCodec {
         }
         g.writeEndObject();
       }
+      if (timeout != null) {
+        g.writeNumberField("timeoutMs", timeout.toMillis());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -53,15 +56,16 @@ final class PayloadCodec {
     return out.toString();
   }
 
-  /** The file and metadata of a payload, parsed once. */
-  record Decoded(FileRef file, Map<String, String> meta) {}
+  /** The file, metadata and time limit of a payload, parsed once. */
+  record Decoded(FileRef file, Map<String, String> meta, java.time.Duration timeout) {}
 
   static Decoded decode(String payload) {
     Map<String, String> meta = new LinkedHashMap<>();
     if (payload == null || payload.isEmpty()) {
-      return new Decoded(null, meta);
+      return new Decoded(null, meta, null);
     }
     FileRef file = null;
+    java.time.Duration timeout = null;
     try (JsonParser p = JSON.createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
@@ -77,6 +81,8 @@ final class PayloadCodec {
               meta.put(k, v);
             }
           });
+        } else if (field.equals("timeoutMs") && value == JsonToken.VALUE_NUMBER_INT) {
+          timeout = java.time.Duration.ofMillis(p.getLongValue());
         } else {
           p.skipChildren();
         }
@@ -84,7 +90,7 @@ final class PayloadCodec {
     } catch (IOException e) {
       throw new IllegalStateException("unreadable job payload", e);
     }
-    return new Decoded(file, meta);
+    return new Decoded(file, meta, timeout);
   }
 
   private static FileRef file(JsonParser p) throws IOException {

@@ -59,6 +59,9 @@ public final class SqlTusUploads implements TusUploads {
     o.put("dedupeKey", r.dedupeKey());
     o.put("maxAttempts", r.maxAttempts());
     o.put("force", r.force());
+    if (r.timeout() != null) {
+      o.put("timeoutMs", r.timeout().toMillis());
+    }
     ObjectNode meta = o.putObject("meta");
     r.meta().forEach(meta::put);
     return Json.line(o);
@@ -70,7 +73,8 @@ public final class SqlTusUploads implements TusUploads {
     return new UploadRequest(
         o.path("pipeline").asText(), o.path("queue").asText(), o.path("priority").asInt(),
         o.path("dedupeKey").isNull() ? null : o.path("dedupeKey").asText(null), o.path("maxAttempts").asInt(),
-        meta, 0, UploadRequest.DEFAULT_PARALLEL, o.path("force").asBoolean());
+        meta, 0, UploadRequest.DEFAULT_PARALLEL, o.path("force").asBoolean(), 0,
+        o.hasNonNull("timeoutMs") ? java.time.Duration.ofMillis(o.path("timeoutMs").asLong()) : null);
   }
 
   @Override

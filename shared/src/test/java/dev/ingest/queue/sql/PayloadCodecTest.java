@@ -20,15 +20,23 @@ class PayloadCodecTest {
     meta.put("note", "line one\nline two");
     meta.put("empty", "");
 
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta, null));
 
     assertEquals(file, decoded.file());
     assertEquals(List.copyOf(meta.entrySet()), List.copyOf(decoded.meta().entrySet()));
   }
 
   @Test
+  void aTimeLimitSurvivesARoundTripAndIsAbsentWhenNotSet() {
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), java.time.Duration.ofMillis(90_500)));
+    assertEquals(java.time.Duration.ofMillis(90_500), decoded.timeout());
+    assertNull(PayloadCodec.decode(PayloadCodec.encode(null, Map.of("a", "1"), null)).timeout());
+    assertEquals("{}", PayloadCodec.encode(null, Map.of(), null));
+  }
+
+  @Test
   void aJobWithoutFileOrMetadataDecodesToNoFileAndNoMetadata() {
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of()));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), null));
 
     assertNull(decoded.file());
     assertTrue(decoded.meta().isEmpty());
