@@ -107,6 +107,11 @@ public final class IngestCommand implements Runnable {
    * {@code INGEST_SERVER}, config {@code server}), otherwise the database and store, opened on first use with
    * a pool of {@code poolSize} connections.
    */
+  /** Whether client commands speak to a server ({@code --server}, {@code INGEST_SERVER}, config {@code server}). */
+  public boolean remote() {
+    return config(server == null ? Map.of() : Map.of("server", server)).get("server").isPresent();
+  }
+
   public dev.ingest.cli.client.IngestClient client(int poolSize) {
     IngestConfig config = config(server == null ? Map.of() : Map.of("server", server));
     java.util.Optional<String> url = config.get("server");

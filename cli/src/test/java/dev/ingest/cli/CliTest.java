@@ -163,6 +163,23 @@ class CliTest {
   }
 
   @Test
+  void stepOptionsTravelWithTheJobAndThoseThePipelineDoesNotAllowAreRefusedAtUpload() throws Exception {
+    Path f = Files.writeString(dir.resolve("options.txt"), "a few words to chunk ".repeat(40));
+    Cli.Result r = cli.run("upload", f.toString(), "--option", "chunk.size=100", "--option", "chunk.overlap=0", "--wait", "--json");
+    assertEquals(0, r.code(), r.err());
+    String id = json(r.firstLine()).get("jobId").asText();
+    JsonNode status = json(cli.run("status", id, "--json").firstLine());
+    assertEquals("100", status.get("options").get("chunk.size").asText());
+    long chunks = cli.run("result", id, "--json").out().lines().count();
+    assertTrue(chunks >= 8, "800 characters in chunks of 100: " + chunks);
+
+    assertOneLineError(cli.run("upload", f.toString(), "--option", "exec.command=rm", "--force"), ExitCodes.USAGE, "option exec.command is not allowed for pipeline 'auto'");
+    assertOneLineError(cli.run("upload", f.toString(), "--option", "chunk.size=lots", "--force"), ExitCodes.USAGE, "refuses the job's options");
+    assertOneLineError(cli.run("upload", f.toString(), "--option", "size=1"), ExitCodes.USAGE, "--option key must be step.option");
+    assertEquals(1, cli.run("jobs", "list").out().lines().count(), "refused uploads enqueue nothing");
+  }
+
+  @Test
   void aWorkerWithAMisconfiguredPipelineOrPeerRefusesToStart() throws Exception {
     assertOneLineError(cli.run("worker", "--drain", "--embed-url", "ftp://embeddings.local"), ExitCodes.USAGE, "embed url must be http(s)");
     assertOneLineError(cli.run("worker", "--drain", "--webhook", "hooks.local/x"), ExitCodes.USAGE, "webhook URL must be http(s)");

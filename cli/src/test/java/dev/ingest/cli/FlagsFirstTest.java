@@ -67,6 +67,8 @@ class FlagsFirstTest {
         bad("upload --part-size", "--part-size", "upload", f, "--part-size", "1KiB"),
         bad("upload --part-size", "--part-size", "upload", f, "--part-size", "lots"),
         bad("upload --parallel", "--parallel", "upload", f, "--parallel", "0"),
+        bad("upload --option", "--option", "upload", f, "--option", "exec.command=rm"),
+        bad("upload --option", "--option", "upload", f, "--option", "chunk.size=lots"),
         bad("upload --timeout", "--timeout", "upload", f, "--timeout", "forever"),
         bad("upload --timeout", "--timeout", "upload", f, "--timeout", "8d"),
         bad("upload --limit-rate", "--limit-rate", "upload", f, "--limit-rate", "fast"),

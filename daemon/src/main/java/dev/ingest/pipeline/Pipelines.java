@@ -66,13 +66,77 @@ public final class Pipelines {
     for (String name : names()) {
       try {
         resolve(name);
+        allowedOptions(name);
       } catch (PermanentFailure e) {
         throw new dev.ingest.core.InvalidInputException(e.getMessage(), e);
       }
     }
   }
 
+  /** Step options an upload may set when {@code pipeline.<name>.allow-options} does not say otherwise. */
+  public static final java.util.Set<String> DEFAULT_ALLOWED_OPTIONS = java.util.Set.of("chunk.size", "chunk.overlap", "chunk.unit");
+
+  /**
+   * The step options uploads may set for this pipeline: {@code pipeline.<name>.allow-options} (comma-separated,
+   * empty for none), or chunk size, overlap and unit. Never an {@code exec} option: what runs is the operator's.
+   */
+  public java.util.Set<String> allowedOptions(String pipeline) {
+    String key = "pipeline." + pipeline + ".allow-options";
+    String raw = settings.get(key);
+    if (raw == null) {
+      return DEFAULT_ALLOWED_OPTIONS;
+    }
+    java.util.Set<String> allowed = new java.util.TreeSet<>();
+    for (String k : raw.split(",")) {
+      String option = k.trim();
+      if (option.isEmpty()) {
+        continue;
+      }
+      if (option.startsWith("exec.")) {
+        throw new PermanentFailure("bad_config", key + " may not allow " + option + ": exec runs only what the worker's configuration says");
+      }
+      allowed.add(option);
+    }
+    return allowed;
+  }
+
+  /**
+   * Checks an upload's step options where this process knows the pipeline (the CLI on the database, the
+   * server): an option the pipeline does not allow, or a value its step refuses, is the uploader's error. A
+   * pipeline not configured here is left to the workers.
+   */
+  public void checkUpload(String pipeline, Map<String, String> jobOptions) {
+    if (jobOptions.isEmpty() || !names().contains(pipeline)) {
+      return;
+    }
+    try {
+      resolve(pipeline, jobOptions);
+    } catch (PermanentFailure e) {
+      throw new dev.ingest.core.InvalidInputException(e.getMessage(), e);
+    }
+  }
+
   public Pipeline resolve(String name) {
+    return resolve(name, Map.of());
+  }
+
+  /**
+   * The pipeline with a job's own step options over the configured ones. An option the pipeline does not
+   * allow, or a value the step refuses, fails the job for good: retrying would not change it.
+   */
+  public Pipeline resolve(String name, Map<String, String> jobOptions) {
+    if (!jobOptions.isEmpty()) {
+      java.util.Set<String> allowed = allowedOptions(name);
+      for (String option : jobOptions.keySet()) {
+        if (!allowed.contains(option)) {
+          throw new PermanentFailure(
+              "option_not_allowed",
+              "option " + option + " is not allowed for pipeline '" + name + "' (allowed: "
+                  + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed)))
+                  + "; see pipeline." + name + ".allow-options)");
+        }
+      }
+    }
     String builtIn = "auto".equals(name) && settings.containsKey("embed.url") ? AUTO_WITH_EMBED : BUILT_IN.get(name);
     String steps = settings.getOrDefault("pipeline." + name + ".steps", builtIn);
     if (steps == null) {
@@ -89,9 +153,16 @@ public final class Pipelines {
       if (factory == null) {
         throw new PermanentFailure("unknown_step", "pipeline '" + name + "' names unknown step '" + step + "'");
       }
+      Map<String, String> own = ownOptions(step, jobOptions);
+      Map<String, String> options = options(name, step);
+      options.putAll(own);
       try {
-        out.add(factory.create(options(name, step)));
+        out.add(factory.create(options));
       } catch (RuntimeException e) {
+        if (!own.isEmpty()) {
+          throw new PermanentFailure(
+              "bad_option", "pipeline '" + name + "' step '" + step + "' refuses the job's options " + own + ": " + e.getMessage(), e);
+        }
         throw new PermanentFailure(
             "bad_config", "pipeline '" + name + "' step '" + step + "' is misconfigured: " + e.getMessage(), e);
       }
@@ -115,6 +186,16 @@ public final class Pipelines {
       throw new PermanentFailure("bad_config", key + " must be above 0");
     }
     return d;
+  }
+
+  private static Map<String, String> ownOptions(String step, Map<String, String> jobOptions) {
+    Map<String, String> own = new LinkedHashMap<>();
+    jobOptions.forEach((k, v) -> {
+      if (k.startsWith(step + ".")) {
+        own.put(k.substring(step.length() + 1), v);
+      }
+    });
+    return own;
   }
 
   /** Worker-wide {@code <step>.<option>} settings, overridden by {@code pipeline.<name>.<step>.<option>}. */

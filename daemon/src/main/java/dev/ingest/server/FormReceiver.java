@@ -42,10 +42,12 @@ public final class FormReceiver {
   private final BufferBudget budget;
   private final java.util.concurrent.Executor sender;
   private final ServerMetrics metrics;
+  private final UploadFields uploadFields;
 
   public FormReceiver(
       Supplier<BlobStore> store, Supplier<UploadService> uploads, ContentTypeDetector detector, UploadLimits limits,
-      BufferBudget budget, java.util.concurrent.Executor sender, ServerMetrics metrics) {
+      BufferBudget budget, java.util.concurrent.Executor sender, ServerMetrics metrics, UploadFields fields) {
+    this.uploadFields = fields;
     this.sender = sender;
     this.store = store;
     this.uploads = uploads;
@@ -90,7 +92,7 @@ public final class FormReceiver {
           throw ApiError.badRequest("the multipart body ended before its closing boundary");
         }
       }
-      UploadRequest request = UploadFields.parse(form.fields);
+      UploadRequest request = uploadFields.parse(form.fields);
       List<UploadService.Admitted> admitted = new ArrayList<>();
       for (FileRef file : form.stored) {
         admitted.add(uploads.get().admit(tenant, file, request));
@@ -165,7 +167,7 @@ public final class FormReceiver {
             throw ApiError.badRequest("at most " + MAX_FILES + " files per request");
           }
           // why: fields sent before the file (Uppy sends its metadata first) are checked before any byte is stored.
-          UploadFields.parse(fields);
+          uploadFields.parse(fields);
           file = new IncomingFile(store.get(), UploadFields.fileName(fileName), partSize, detector, limits, budget, sender);
         } else {
           if (++fieldCount > MAX_FIELDS) {

@@ -84,12 +84,13 @@ public final class IngestServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), budget, parts, metrics), results)
+    UploadFields fields = new UploadFields(dev.ingest.worker.WorkerFactory.pipelines(runtime.config()));
+    new UploadRoutes(new FormReceiver(runtime::store, uploads, detector, options.limits(), budget, parts, metrics, fields), results)
         .register(router);
     TusService tus =
         new TusService(runtime.tus(), runtime::store, uploads, detector, options.limits(), budget, parts, runtime.clock(),
             options.tusExpiry(), metrics);
-    new TusRoutes(tus).register(router);
+    new TusRoutes(tus, fields).register(router);
 
     Authenticator auth = new Authenticator(runtime.keys(), tokens, runtime.clock(), options.noAuth());
     ApiHandler api = new ApiHandler(router, auth, new RateLimiter(options.rateLimit()), new Cors(options.corsOrigins()), metrics);

@@ -2,6 +2,7 @@ package dev.ingest.server;
 
 import dev.ingest.core.JobFields;
 import dev.ingest.core.NewJob;
+import dev.ingest.pipeline.Pipelines;
 import dev.ingest.core.Priority;
 import dev.ingest.upload.UploadRequest;
 import java.util.LinkedHashMap;
@@ -12,19 +13,25 @@ import java.util.Set;
 /**
  * The optional job fields an upload carries, as form fields or tus {@code Upload-Metadata}: {@code pipeline},
  * {@code queue}, {@code priority}, {@code dedupeKey}, {@code maxAttempts}, {@code force}, {@code timeout}
- * (a duration such as {@code 10m}) and repeatable
+ * (a duration such as {@code 10m}), repeatable {@code option} (step options, {@code chunk.size=500}; in tus
+ * metadata also {@code option.KEY}) and repeatable
  * {@code meta} ({@code key=value}; in tus metadata also {@code meta.key}). Checked as the CLI checks its
  * flags; a bad value is a 400 naming the field.
  */
 public final class UploadFields {
   /** Field names that carry job options; others (Uppy's {@code name}, {@code type}, …) are ignored. */
   public static final Set<String> NAMES =
-      Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force", "timeout");
+      Set.of("pipeline", "queue", "priority", "dedupeKey", "maxAttempts", "meta", "force", "timeout", "option");
 
-  private UploadFields() {}
+  private final Pipelines pipelines;
+
+  /** {@code pipelines}: what this server knows of the pipelines, to refuse step options they do not allow. */
+  public UploadFields(Pipelines pipelines) {
+    this.pipelines = pipelines;
+  }
 
   /** The upload request these fields describe; {@code fields} maps a name to its values in order. */
-  public static UploadRequest parse(Map<String, List<String>> fields) {
+  public UploadRequest parse(Map<String, List<String>> fields) {
     String pipeline = JobFields.name("pipeline", single(fields, "pipeline", NewJob.DEFAULT_PIPELINE));
     String queue = JobFields.name("queue", single(fields, "queue", NewJob.DEFAULT_QUEUE));
     int priority;
@@ -49,20 +56,9 @@ public final class UploadFields {
     if (!force.equals("true") && !force.equals("false")) {
       throw ApiError.badRequest("force must be true or false, got '" + force + "'");
     }
-    Map<String, String> meta = new LinkedHashMap<>();
-    for (String entry : fields.getOrDefault("meta", List.of())) {
-      for (String line : entry.split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        int eq = line.indexOf('=');
-        if (eq < 1) {
-          throw ApiError.badRequest("meta must be key=value, got '" + line + "'");
-        }
-        meta.put(line.substring(0, eq).trim(), line.substring(eq + 1));
-      }
-    }
-    JobFields.meta("meta", meta);
+    Map<String, String> meta = JobFields.meta("meta", pairs(fields, "meta"));
+    Map<String, String> options = JobFields.options("option", pairs(fields, "option"));
+    pipelines.checkUpload(pipeline, options);
     String timeoutText = single(fields, "timeout", null);
     java.time.Duration timeout = null;
     if (timeoutText != null) {
@@ -74,7 +70,25 @@ public final class UploadFields {
     }
     return new UploadRequest(
         pipeline, queue, priority, dedupeKey, maxAttempts, meta, 0, UploadRequest.DEFAULT_PARALLEL, force.equals("true"),
-        0, timeout);
+        0, timeout, options);
+  }
+
+  /** {@code key=value} entries of a repeatable field, one or more per value (lines). */
+  private static Map<String, String> pairs(Map<String, List<String>> fields, String name) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String entry : fields.getOrDefault(name, List.of())) {
+      for (String line : entry.split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int eq = line.indexOf('=');
+        if (eq < 1) {
+          throw ApiError.badRequest(name + " must be key=value, got '" + line + "'");
+        }
+        out.put(line.substring(0, eq).trim(), line.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   private static String single(Map<String, List<String>> fields, String name, String fallback) {

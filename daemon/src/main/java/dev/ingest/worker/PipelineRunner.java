@@ -42,7 +42,7 @@ public final class PipelineRunner implements JobRunner {
 
   @Override
   public String run(Lease lease, Execution execution) throws Exception {
-    Pipeline pipeline = pipelines.resolve(lease.job().pipeline());
+    Pipeline pipeline = pipelines.resolve(lease.job().pipeline(), lease.job().options());
     ExecutionContext ctx =
         new ExecutionContext(execution, queue, store, clock, "ingest-" + lease.jobId() + "-", pipeline.steps().size());
     try {

@@ -18,9 +18,7 @@ public final class WorkerFactory {
    * change counter), polling only as a slow safety net for jobs whose backoff ends.
    */
   public static Worker create(IngestRuntime runtime, WorkerOptions options, boolean listen) {
-    java.nio.file.Path pluginDir =
-        runtime.config().get("plugins.dir").map(java.nio.file.Path::of).orElse(runtime.config().home().resolve("plugins"));
-    Pipelines pipelines = new Pipelines(pipelineSettings(runtime.config()), dev.ingest.pipeline.Plugins.classLoader(pluginDir));
+    Pipelines pipelines = pipelines(runtime.config());
     pipelines.validate();
     PipelineRunner runner = new PipelineRunner(pipelines, runtime.queue(), runtime.store(), runtime.clock());
     dev.ingest.queue.Wakeups wakeups = listen ? runtime.database().wakeups() : dev.ingest.queue.Wakeups.NONE;
@@ -28,6 +26,12 @@ public final class WorkerFactory {
       options = options.withMaxPoll(LISTENING_MAX_POLL);
     }
     return new Worker(Ids.worker(), runtime.queue(), runner, options, runtime.clock(), wakeups);
+  }
+
+  /** The pipelines this configuration names, with the steps of its plug-ins; not yet validated. */
+  public static Pipelines pipelines(dev.ingest.config.IngestConfig config) {
+    java.nio.file.Path pluginDir = config.get("plugins.dir").map(java.nio.file.Path::of).orElse(config.home().resolve("plugins"));
+    return new Pipelines(pipelineSettings(config), dev.ingest.pipeline.Plugins.classLoader(pluginDir));
   }
 
   /** Worker-wide step settings that may come from flags, the environment or the file. */

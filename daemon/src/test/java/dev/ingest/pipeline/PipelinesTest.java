@@ -49,6 +49,34 @@ class PipelinesTest {
   }
 
   @Test
+  void aJobMaySetOnlyTheOptionsItsPipelineAllowsAndNeverExec() {
+    Pipelines p =
+        new Pipelines(
+            Map.of(
+                "pipeline.docs.steps", "extract,chunk,store",
+                "pipeline.scans.steps", "exec,chunk,store",
+                "pipeline.scans.exec.command", "cat",
+                "pipeline.scans.allow-options", "chunk.size"));
+    assertEquals(Pipelines.DEFAULT_ALLOWED_OPTIONS, p.allowedOptions("docs"));
+    p.resolve("docs", Map.of("chunk.size", "500", "chunk.overlap", "50", "chunk.unit", "tokens"));
+
+    PermanentFailure notAllowed = assertThrows(PermanentFailure.class, () -> p.resolve("scans", Map.of("chunk.overlap", "5")));
+    assertEquals("option_not_allowed", notAllowed.type());
+    assertTrue(notAllowed.getMessage().contains("allowed: chunk.size"), notAllowed.getMessage());
+    assertEquals("option_not_allowed", assertThrows(PermanentFailure.class, () -> p.resolve("docs", Map.of("exec.command", "rm -rf /"))).type());
+
+    PermanentFailure badValue = assertThrows(PermanentFailure.class, () -> p.resolve("docs", Map.of("chunk.size", "lots")));
+    assertEquals("bad_option", badValue.type());
+
+    Pipelines execAllowed = new Pipelines(Map.of("pipeline.x.steps", "exec", "pipeline.x.exec.command", "cat", "pipeline.x.allow-options", "exec.command"));
+    assertThrows(dev.ingest.core.InvalidInputException.class, execAllowed::validate, "a worker must refuse to let uploads pick commands");
+
+    // the upload-time check: refused where the pipeline is known, left to the workers where it is not
+    assertThrows(dev.ingest.core.InvalidInputException.class, () -> p.checkUpload("scans", Map.of("chunk.unit", "tokens")));
+    p.checkUpload("elsewhere", Map.of("anything.goes", "1"));
+  }
+
+  @Test
   void autoEmbedsOnlyWhenAnEmbeddingEndpointIsConfigured() {
     assertEquals(List.of("detect", "extract", "chunk", "store"), names(new Pipelines(Map.of()).resolve("auto")));
     assertEquals(

@@ -70,6 +70,7 @@ class FormUploadTest {
             .addFormDataPart("meta", "year=2026")
             .addFormDataPart("priority", "high")
             .addFormDataPart("timeout", "10m")
+            .addFormDataPart("option", "chunk.size=500\nchunk.overlap=50")
             .build());
     assertEquals(202, a.status(), a.body().toString());
     JsonNode b = a.body();
@@ -84,6 +85,7 @@ class FormUploadTest {
     assertEquals(Map.of("team", "legal", "year", "2026"), job.meta(), "fields after the file count too");
     assertEquals(10, job.priority());
     assertEquals(java.time.Duration.ofMinutes(10), job.timeout());
+    assertEquals(Map.of("chunk.size", "500", "chunk.overlap", "50"), job.options());
     assertEquals(600, ServerHarness.read(h.get("/v1/jobs/" + job.id(), key)).body().path("timeoutSeconds").asInt());
     assertEquals("acme", job.tenant());
     try (InputStream in = h.runtime.store().get(job.file().blobKey())) {
@@ -140,7 +142,8 @@ class FormUploadTest {
     for (String[] field : List.of(
         new String[] {"maxAttempts", "-3"}, new String[] {"maxAttempts", "many"}, new String[] {"priority", "soonish"},
         new String[] {"queue", "no spaces"}, new String[] {"meta", "novalue"}, new String[] {"force", "maybe"},
-        new String[] {"timeout", "0s"}, new String[] {"timeout", "soon"}, new String[] {"pipeline", "../etc"})) {
+        new String[] {"timeout", "0s"}, new String[] {"timeout", "soon"}, new String[] {"pipeline", "../etc"},
+        new String[] {"option", "exec.command=rm"}, new String[] {"option", "chunk.size=lots"})) {
       ServerHarness.Answer before =
           upload(new MultipartBody.Builder().setType(MultipartBody.FORM)
               .addFormDataPart(field[0], field[1])

@@ -101,6 +101,30 @@ class WorkerTest {
   }
 
   @Test
+  void aJobsOwnChunkOptionsShapeItsChunksAndAForbiddenOneFailsItForGood() throws Exception {
+    Path text = java.nio.file.Files.writeString(dir.resolve("prose.txt"), TestFiles.prose(60));
+    UploadService uploads =
+        new UploadService(store, new SqlFileCatalog(db), new SqlUploadSessions(db), queue, new TikaContentTypeDetector(), Clock.SYSTEM);
+    Job small =
+        uploads.upload(text, UploadRequest.defaults().withOptions(Map.of("chunk.size", "200", "chunk.overlap", "0")), UploadListener.NONE).job();
+    Job forbidden = queue.enqueue(NewJob.builder("auto").file(small.file()).options(Map.of("exec.command", "rm")).build()).job();
+    start(fast(2), Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(small) == JobStatus.COMPLETED && statusOf(forbidden).isTerminal());
+
+    String chunks =
+        new String(dev.ingest.pipeline.Results.chunks(queue.get(small.id()), store).orElseThrow().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(chunks.lines().count() > 5, chunks);
+    for (String line : chunks.lines().toList()) {
+      var chunk = dev.ingest.json.Json.MAPPER.readTree(line);
+      assertTrue(chunk.path("end").asInt() - chunk.path("start").asInt() <= 200, line);
+    }
+    Job failed = queue.get(forbidden.id());
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertEquals("option_not_allowed", failed.error().type());
+    assertEquals(1, failed.attempts(), "not retried");
+  }
+
+  @Test
   void configuredPipelineRunsACustomStepFromTheClassPath() throws Exception {
     Path txt = java.nio.file.Files.writeString(dir.resolve("t.txt"), "quiet words");
     Job job = upload(txt, "loud");

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * A snapshot of one job as the queue holds it. {@code resultJson} is the pipeline's summary, raw JSON;
- * {@code timeout} the job's own time limit (null: its pipeline's).
+ * {@code timeout} the job's own time limit (null: its pipeline's); {@code options} its own step options.
  */
 public record Job(
     String id,
@@ -29,4 +29,9 @@ public record Job(
     Instant startedAt,
     Instant finishedAt,
     String tenant,
-    java.time.Duration timeout) {}
+    java.time.Duration timeout,
+    Map<String, String> options) {
+  public Job {
+    options = options == null ? Map.of() : options;
+  }
+}

@@ -65,6 +65,23 @@ public final class JobFields {
     return meta;
   }
 
+  public static final int MAX_OPTIONS = 32;
+  private static final Pattern OPTION_KEY = Pattern.compile("[a-z0-9][a-z0-9_-]*\\.[a-z0-9][a-z0-9_.-]*");
+
+  /** Step options: {@code step.option} keys (lower case), plain-text values, at most 32. */
+  public static Map<String, String> options(String label, Map<String, String> options) {
+    if (options.size() > MAX_OPTIONS) {
+      throw new InvalidInputException("at most " + MAX_OPTIONS + " " + label + " entries, got " + options.size());
+    }
+    options.forEach((k, v) -> {
+      if (k == null || !OPTION_KEY.matcher(k).matches()) {
+        throw new InvalidInputException(label + " key must be step.option, such as chunk.size, got '" + k + "'");
+      }
+      text(label + " value for " + k, v == null ? "" : v);
+    });
+    return options;
+  }
+
   /** A job, file or key id as typed: not blank, plain text. Whether it names anything is for the lookup. */
   public static String id(String label, String value) {
     return nonBlank(label, value);

@@ -13,7 +13,8 @@ public record NewJob(
     String dedupeKey,
     FileRef file,
     Map<String, String> meta,
-    java.time.Duration timeout) {
+    java.time.Duration timeout,
+    Map<String, String> options) {
 
   /** The tenant of jobs made without an API key, such as the local CLI's. */
   public static final String DEFAULT_TENANT = "default";
@@ -29,6 +30,7 @@ public record NewJob(
       throw new InvalidInputException("max attempts must be at least 1, got " + maxAttempts);
     }
     meta = meta == null ? Map.of() : Map.copyOf(meta);
+    options = options == null ? Map.of() : Map.copyOf(options);
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw new InvalidInputException("a job's timeout must be positive, got " + timeout);
     }
@@ -49,6 +51,7 @@ public record NewJob(
     private FileRef file;
     private Map<String, String> meta = Map.of();
     private java.time.Duration timeout;
+    private Map<String, String> options = Map.of();
 
     private Builder(String pipeline) {
       this.pipeline = pipeline;
@@ -95,8 +98,14 @@ public record NewJob(
       return this;
     }
 
+    /** Step options for this job ({@code chunk.size=500}), over its pipeline's where the worker allows. */
+    public Builder options(Map<String, String> options) {
+      this.options = options;
+      return this;
+    }
+
     public NewJob build() {
-      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta, timeout);
+      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta, timeout, options);
     }
   }
 }

@@ -63,6 +63,8 @@ public final class JobJson {
     if (job.tenant() != null) {
       o.put("tenant", job.tenant());
     }
+    ObjectNode options = o.putObject("options");
+    job.options().forEach(options::put);
     if (job.timeout() != null) {
       long ms = job.timeout().toMillis();
       if (ms % 1000 == 0) {
@@ -88,8 +90,7 @@ public final class JobJson {
     JobError error =
         e.isObject() ? new JobError(o.path("attempts").asInt(), text(e, "message"), text(e, "type"), e.path("retryable").asBoolean(), null) : null;
     JsonNode p = o.path("progress");
-    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
-    o.path("meta").fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+    java.util.Map<String, String> meta = strings(o.path("meta"));
     JsonNode result = o.get("result");
     return new Job(
         text(o, "id"),
@@ -113,7 +114,8 @@ public final class JobJson {
         instant(o, "startedAt"),
         instant(o, "finishedAt"),
         text(o, "tenant"),
-        o.hasNonNull("timeoutSeconds") ? java.time.Duration.ofMillis(Math.round(o.path("timeoutSeconds").asDouble() * 1000)) : null);
+        o.hasNonNull("timeoutSeconds") ? java.time.Duration.ofMillis(Math.round(o.path("timeoutSeconds").asDouble() * 1000)) : null,
+        strings(o.path("options")));
   }
 
   /** Every attempt's error of a {@link #jobWithErrors} object. */
@@ -122,6 +124,12 @@ public final class JobJson {
     for (JsonNode e : o.path("errors")) {
       out.add(new JobError(e.path("attempt").asInt(), text(e, "message"), text(e, "type"), e.path("retryable").asBoolean(), instant(e, "at")));
     }
+    return out;
+  }
+
+  private static java.util.Map<String, String> strings(JsonNode o) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    o.fields().forEachRemaining(m -> out.put(m.getKey(), m.getValue().asText()));
     return out;
   }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * How to store a file and what job to enqueue for it. {@code limitRate} caps the upload's bandwidth in bytes
- * per second (0: no cap); {@code timeout} is the job's own time limit (null: the pipeline's).
+ * per second (0: no cap); {@code timeout} is the job's own time limit (null: the pipeline's); {@code options}
+ * its own step options ({@code chunk.size=500}).
  */
 public record UploadRequest(
     String pipeline,
@@ -22,7 +23,8 @@ public record UploadRequest(
     int parallel,
     boolean force,
     long limitRate,
-    java.time.Duration timeout) {
+    java.time.Duration timeout,
+    Map<String, String> options) {
 
   public static final int DEFAULT_PARALLEL = 4;
 
@@ -40,6 +42,7 @@ public record UploadRequest(
     }
     JobFields.maxAttempts("maxAttempts", maxAttempts);
     meta = meta == null ? Map.of() : Map.copyOf(JobFields.meta("meta", meta));
+    options = options == null ? Map.of() : Map.copyOf(JobFields.options("option", options));
     checkPartSize("partSize", partSize);
     checkParallel("parallel", parallel);
     if (timeout != null) {
@@ -53,7 +56,7 @@ public record UploadRequest(
   public UploadRequest(
       String pipeline, String queue, int priority, String dedupeKey, int maxAttempts, Map<String, String> meta,
       long partSize, int parallel, boolean force) {
-    this(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, 0, null);
+    this(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, 0, null, Map.of());
   }
 
   /** A job's own time limit: at least a second, at most a week (its pipeline's limit caps it anyway). */
@@ -88,18 +91,22 @@ public record UploadRequest(
   }
 
   public UploadRequest withPipeline(String pipeline) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout, options);
   }
 
   public UploadRequest withForce(boolean force) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout, options);
   }
 
   public UploadRequest withTimeout(java.time.Duration timeout) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout, options);
+  }
+
+  public UploadRequest withOptions(Map<String, String> options) {
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout, options);
   }
 
   public UploadRequest withLimitRate(long limitRate) {
-    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout);
+    return new UploadRequest(pipeline, queue, priority, dedupeKey, maxAttempts, meta, partSize, parallel, force, limitRate, timeout, options);
   }
 }

@@ -104,6 +104,7 @@ public final class UploadService {
                 .file(file)
                 .meta(request.meta())
                 .timeout(request.timeout())
+                .options(request.options())
                 .build());
     return new Admitted(file, enqueued.job(), enqueued.deduplicated());
   }

@@ -175,6 +175,11 @@ final class TusUploader {
     if (r.timeout() != null) {
       m.add("timeout " + b64(dev.ingest.config.Durations.format(r.timeout())));
     }
+    if (!r.options().isEmpty()) {
+      StringJoiner lines = new StringJoiner("\n");
+      r.options().forEach((k, v) -> lines.add(k + "=" + v));
+      m.add("option " + b64(lines.toString()));
+    }
     if (!r.meta().isEmpty()) {
       StringJoiner lines = new StringJoiner("\n");
       r.meta().forEach((k, v) -> lines.add(k + "=" + v));

@@ -79,6 +79,9 @@ public final class UploadCommand implements Callable<Integer> {
   @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the upload's bandwidth, e.g. 10MiB/s; 0 for none (default: none; config upload.limit-rate).")
   String limitRate;
 
+  @Option(names = "--option", paramLabel = "STEP.OPTION=VALUE", description = "A step option for these jobs, e.g. chunk.size=500 (repeatable; only those the pipeline's allow-options lists).")
+  Map<String, String> options = new LinkedHashMap<>();
+
   @Option(names = "--timeout", paramLabel = "D", description = "Time limit of each job, e.g. 10m; the pipeline's own limit (default 30m) caps it.")
   String timeout;
 
@@ -123,8 +126,16 @@ public final class UploadCommand implements Callable<Integer> {
     long bytesPerSecond = rate == null ? 0 : Flags.read(limitRate != null ? "--limit-rate" : "upload.limit-rate", () -> Sizes.parseRate(rate));
     java.time.Duration limit =
         timeout == null ? null : UploadRequest.checkTimeout("--timeout", Flags.read("--timeout", () -> Durations.parse(timeout)));
+    JobFields.options("--option", options);
+    if (!options.isEmpty() && !IngestCommand.of(spec).remote()) {
+      // why: the pipeline is known here, so an option it does not allow is refused now, not by a worker later.
+      Flags.read("--option", () -> {
+        dev.ingest.worker.WorkerFactory.pipelines(config).checkUpload(pipeline, options);
+        return null;
+      });
+    }
     UploadRequest request =
-        new UploadRequest(pipeline, queue, rank, dedupeKey, maxAttempts, meta, part, parallel, force, bytesPerSecond, limit);
+        new UploadRequest(pipeline, queue, rank, dedupeKey, maxAttempts, meta, part, parallel, force, bytesPerSecond, limit, options);
     checkMemory(request);
     return request;
   }

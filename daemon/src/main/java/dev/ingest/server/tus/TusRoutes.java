@@ -30,9 +30,11 @@ public final class TusRoutes {
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
   private final TusService tus;
+  private final UploadFields uploadFields;
 
-  public TusRoutes(TusService tus) {
+  public TusRoutes(TusService tus, UploadFields uploadFields) {
     this.tus = tus;
+    this.uploadFields = uploadFields;
   }
 
   public void register(Router router) {
@@ -77,7 +79,7 @@ public final class TusRoutes {
     long length = longHeader(ex, "Upload-Length");
     String metadataHeader = ex.header("Upload-Metadata");
     Map<String, String> metadata = TusMetadata.parse(metadataHeader);
-    UploadRequest request = UploadFields.parse(fields(metadata));
+    UploadRequest request = uploadFields.parse(fields(metadata));
     String name = metadata.containsKey("filename") ? metadata.get("filename") : metadata.get("name");
     boolean withBody = ex.contentLength() > 0 || ex.header("Transfer-Encoding") != null;
     if (withBody) {
@@ -164,12 +166,17 @@ public final class TusRoutes {
     }
   }
 
-  /** The job fields of the metadata: {@code pipeline}, …, {@code meta} (key=value lines) and {@code meta.KEY}. */
+  /**
+   * The job fields of the metadata: {@code pipeline}, …, {@code meta} and {@code option} (key=value lines),
+   * {@code meta.KEY} and {@code option.KEY}.
+   */
   static Map<String, List<String>> fields(Map<String, String> metadata) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     metadata.forEach((k, v) -> {
       if (k.startsWith("meta.") && k.length() > 5) {
         out.computeIfAbsent("meta", x -> new ArrayList<>()).add(k.substring(5) + "=" + v);
+      } else if (k.startsWith("option.") && k.length() > 7) {
+        out.computeIfAbsent("option", x -> new ArrayList<>()).add(k.substring(7) + "=" + v);
       } else if (UploadFields.NAMES.contains(k)) {
         out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
       }

@@ -47,7 +47,8 @@ final class JobRowMapper implements RowMapper<Job> {
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
         rs.getString("tenant"),
-        payload.timeout());
+        payload.timeout(),
+        payload.options());
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The job's file reference, metadata and own time limit ({@code timeoutMs}), kept as one JSON column.
+ * The job's file reference, metadata, own time limit ({@code timeoutMs}) and step options, kept as one
+ * JSON column.
  *
  * <p>why: written and read with Jackson's streaming API, not an {@code ObjectMapper}: every command that shows a
  * job decodes payloads, and building a mapper costs a short command about a twentieth of its start-up.
@@ -22,8 +23,8 @@ final class PayloadCodec {
 
   private PayloadCodec() {}
 
-  static String encode(FileRef file, Map<String, String> meta, java.time.Duration timeout) {
-    if (file == null && (meta == null || meta.isEmpty()) && timeout == null) {
+  static String encode(FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options) {
+    if (file == null && (meta == null || meta.isEmpty()) && timeout == null && (options == null || options.isEmpty())) {
       return "{}"; // why: the common case of a bulk enqueue, spared a generator per job
     }
     StringWriter out = new StringWriter();
@@ -49,6 +50,13 @@ final class PayloadCodec {
       if (timeout != null) {
         g.writeNumberField("timeoutMs", timeout.toMillis());
       }
+      if (options != null && !options.isEmpty()) {
+        g.writeObjectFieldStart("options");
+        for (Map.Entry<String, String> e : options.entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -57,15 +65,16 @@ final class PayloadCodec {
   }
 
   /** The file, metadata and time limit of a payload, parsed once. */
-  record Decoded(FileRef file, Map<String, String> meta, java.time.Duration timeout) {}
+  record Decoded(FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options) {}
 
   static Decoded decode(String payload) {
     Map<String, String> meta = new LinkedHashMap<>();
     if (payload == null || payload.isEmpty()) {
-      return new Decoded(null, meta, null);
+      return new Decoded(null, meta, null, Map.of());
     }
     FileRef file = null;
     java.time.Duration timeout = null;
+    Map<String, String> options = Map.of();
     try (JsonParser p = JSON.createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
@@ -81,6 +90,14 @@ final class PayloadCodec {
               meta.put(k, v);
             }
           });
+        } else if (field.equals("options") && value == JsonToken.START_OBJECT) {
+          Map<String, String> o = new LinkedHashMap<>();
+          scalars(p).forEach((k, v) -> {
+            if (v != null) {
+              o.put(k, v);
+            }
+          });
+          options = o;
         } else if (field.equals("timeoutMs") && value == JsonToken.VALUE_NUMBER_INT) {
           timeout = java.time.Duration.ofMillis(p.getLongValue());
         } else {
@@ -90,7 +107,7 @@ final class PayloadCodec {
     } catch (IOException e) {
       throw new IllegalStateException("unreadable job payload", e);
     }
-    return new Decoded(file, meta, timeout);
+    return new Decoded(file, meta, timeout, options);
   }
 
   private static FileRef file(JsonParser p) throws IOException {

@@ -62,6 +62,10 @@ public final class SqlTusUploads implements TusUploads {
     if (r.timeout() != null) {
       o.put("timeoutMs", r.timeout().toMillis());
     }
+    if (!r.options().isEmpty()) {
+      ObjectNode options = o.putObject("options");
+      r.options().forEach(options::put);
+    }
     ObjectNode meta = o.putObject("meta");
     r.meta().forEach(meta::put);
     return Json.line(o);
@@ -70,11 +74,13 @@ public final class SqlTusUploads implements TusUploads {
   static UploadRequest request(JsonNode o) {
     Map<String, String> meta = new LinkedHashMap<>();
     o.path("meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> options = new java.util.LinkedHashMap<>();
+    o.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
     return new UploadRequest(
         o.path("pipeline").asText(), o.path("queue").asText(), o.path("priority").asInt(),
         o.path("dedupeKey").isNull() ? null : o.path("dedupeKey").asText(null), o.path("maxAttempts").asInt(),
         meta, 0, UploadRequest.DEFAULT_PARALLEL, o.path("force").asBoolean(), 0,
-        o.hasNonNull("timeoutMs") ? java.time.Duration.ofMillis(o.path("timeoutMs").asLong()) : null);
+        o.hasNonNull("timeoutMs") ? java.time.Duration.ofMillis(o.path("timeoutMs").asLong()) : null, options);
   }
 
   @Override

@@ -20,7 +20,7 @@ class PayloadCodecTest {
     meta.put("note", "line one\nline two");
     meta.put("empty", "");
 
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta, null));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta, null, null));
 
     assertEquals(file, decoded.file());
     assertEquals(List.copyOf(meta.entrySet()), List.copyOf(decoded.meta().entrySet()));
@@ -28,15 +28,16 @@ class PayloadCodecTest {
 
   @Test
   void aTimeLimitSurvivesARoundTripAndIsAbsentWhenNotSet() {
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), java.time.Duration.ofMillis(90_500)));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), java.time.Duration.ofMillis(90_500), Map.of("chunk.size", "500")));
     assertEquals(java.time.Duration.ofMillis(90_500), decoded.timeout());
-    assertNull(PayloadCodec.decode(PayloadCodec.encode(null, Map.of("a", "1"), null)).timeout());
-    assertEquals("{}", PayloadCodec.encode(null, Map.of(), null));
+    assertEquals(Map.of("chunk.size", "500"), decoded.options());
+    assertNull(PayloadCodec.decode(PayloadCodec.encode(null, Map.of("a", "1"), null, null)).timeout());
+    assertEquals("{}", PayloadCodec.encode(null, Map.of(), null, null));
   }
 
   @Test
   void aJobWithoutFileOrMetadataDecodesToNoFileAndNoMetadata() {
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), null));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), null, null));
 
     assertNull(decoded.file());
     assertTrue(decoded.meta().isEmpty());
