@@ -180,6 +180,25 @@ class CliTest {
   }
 
   @Test
+  void aPipelineWithAnEnqueueStepLeavesOneFollowUpJobThatNamesItsParent() throws Exception {
+    Path conf =
+        Files.writeString(
+            dir.resolve("follow.properties"),
+            "pipeline.docs.steps=extract,chunk,store,enqueue\npipeline.docs.enqueue.pipeline=index\npipeline.docs.enqueue.queue=indexing\n");
+    Path f = Files.writeString(dir.resolve("follow.txt"), "some text to index later");
+    Cli.Result r = cli.run("--config", conf.toString(), "upload", f.toString(), "--pipeline", "docs", "--meta", "team=legal", "--wait", "--json");
+    assertEquals(0, r.code(), r.err());
+    String parent = json(r.firstLine()).get("jobId").asText();
+    List<String> followUps = cli.run("jobs", "list", "--queue", "indexing", "--json").out().lines().toList();
+    assertEquals(1, followUps.size());
+    JsonNode next = json(followUps.get(0));
+    assertEquals(parent, next.get("parent").asText());
+    assertEquals("index", next.get("pipeline").asText());
+    assertEquals("legal", next.get("meta").get("team").asText());
+    assertTrue(cli.run("status", next.get("id").asText()).out().contains("follow-up of " + parent));
+  }
+
+  @Test
   void aWorkerWithAMisconfiguredPipelineOrPeerRefusesToStart() throws Exception {
     assertOneLineError(cli.run("worker", "--drain", "--embed-url", "ftp://embeddings.local"), ExitCodes.USAGE, "embed url must be http(s)");
     assertOneLineError(cli.run("worker", "--drain", "--webhook", "hooks.local/x"), ExitCodes.USAGE, "webhook URL must be http(s)");

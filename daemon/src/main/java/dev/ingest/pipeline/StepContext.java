@@ -27,4 +27,10 @@ public interface StepContext {
 
   /** Throws when the job should stop now: cancelled, lease lost, or the worker shutting down. */
   void checkStopped();
+
+  /**
+   * Enqueues this job when the one running completes, in the same transaction as its completion: exactly
+   * once, and not at all if this attempt does not complete.
+   */
+  void enqueueOnCompletion(dev.ingest.core.NewJob job);
 }

@@ -17,6 +17,7 @@ public final class Execution {
   private volatile boolean abandoned;
   private volatile long startedNanos;
   private Thread thread; // guarded by this
+  private final java.util.List<dev.ingest.core.NewJob> followUps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Execution(Lease lease) {
     this.lease = lease;
@@ -62,6 +63,15 @@ public final class Execution {
 
   long startedNanos() {
     return startedNanos;
+  }
+
+  /** Jobs to enqueue with this attempt's completion. */
+  void followUp(dev.ingest.core.NewJob job) {
+    followUps.add(job);
+  }
+
+  java.util.List<dev.ingest.core.NewJob> followUps() {
+    return java.util.List.copyOf(followUps);
   }
 
   /** The step running now, for messages. */

@@ -161,4 +161,9 @@ final class ExecutionContext implements StepContext {
       throw new JobStoppedException(execution.stopReason());
     }
   }
+
+  @Override
+  public void enqueueOnCompletion(dev.ingest.core.NewJob job) {
+    execution.followUp(job);
+  }
 }

@@ -244,7 +244,7 @@ public final class Worker {
       if (execution.stopReason() != null) {
         onStopped(execution, execution.stopReason(), started);
       } else if (execution.settle()) {
-        completions.submit(new dev.ingest.queue.Completion(lease, result));
+        completions.submit(new dev.ingest.queue.Completion(lease, result, execution.followUps()));
         events.jobFinished(lease, WorkerEvents.Outcome.COMPLETED, since(started));
       }
     } catch (JobStoppedException e) {

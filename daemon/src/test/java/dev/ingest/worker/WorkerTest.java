@@ -125,6 +125,34 @@ class WorkerTest {
   }
 
   @Test
+  void anEnqueueStepStartsOneFollowUpJobForTheSameFileWhenTheJobCompletes() throws Exception {
+    Path text = java.nio.file.Files.writeString(dir.resolve("follow.txt"), TestFiles.prose(5));
+    UploadService uploads =
+        new UploadService(store, new SqlFileCatalog(db), new SqlUploadSessions(db), queue, new TikaContentTypeDetector(), Clock.SYSTEM);
+    Job parent =
+        uploads.upload(text, UploadRequest.defaults().withPipeline("docs").withOptions(Map.of()), UploadListener.NONE).job();
+    queue.enqueue(NewJob.builder("noop").build()); // a job of another pipeline, to show only docs jobs follow up
+    start(
+        fast(1).withQueues(List.of("default")),
+        Map.of(
+            "pipeline.docs.steps", "extract,enqueue,chunk,store",
+            "pipeline.docs.enqueue.pipeline", "index",
+            "pipeline.docs.enqueue.queue", "indexing",
+            "pipeline.docs.enqueue.priority", "high"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(parent) == JobStatus.COMPLETED);
+
+    List<Job> followUps = queue.list(new JobFilter(null, "indexing", 10));
+    assertEquals(1, followUps.size());
+    Job next = followUps.get(0);
+    assertEquals(parent.id(), next.parent());
+    assertEquals("index", next.pipeline());
+    assertEquals(10, next.priority());
+    assertEquals(parent.file().id(), next.file().id());
+    assertEquals(JobStatus.QUEUED, next.status(), "left for the workers of the indexing queue");
+    assertTrue(queue.get(parent.id()).resultJson().contains("\"followUp\":\"indexing/index\""));
+  }
+
+  @Test
   void configuredPipelineRunsACustomStepFromTheClassPath() throws Exception {
     Path txt = java.nio.file.Files.writeString(dir.resolve("t.txt"), "quiet words");
     Job job = upload(txt, "loud");

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A snapshot of one job as the queue holds it. {@code resultJson} is the pipeline's summary, raw JSON;
- * {@code timeout} the job's own time limit (null: its pipeline's); {@code options} its own step options.
+ * {@code timeout} the job's own time limit (null: its pipeline's); {@code options} its own step options;
+ * {@code parent} the job whose completion enqueued it (a follow-up), or null.
  */
 public record Job(
     String id,
@@ -30,7 +31,8 @@ public record Job(
     Instant finishedAt,
     String tenant,
     java.time.Duration timeout,
-    Map<String, String> options) {
+    Map<String, String> options,
+    String parent) {
   public Job {
     options = options == null ? Map.of() : options;
   }

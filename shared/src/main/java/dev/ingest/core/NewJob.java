@@ -14,7 +14,8 @@ public record NewJob(
     FileRef file,
     Map<String, String> meta,
     java.time.Duration timeout,
-    Map<String, String> options) {
+    Map<String, String> options,
+    String parent) {
 
   /** The tenant of jobs made without an API key, such as the local CLI's. */
   public static final String DEFAULT_TENANT = "default";
@@ -52,6 +53,7 @@ public record NewJob(
     private Map<String, String> meta = Map.of();
     private java.time.Duration timeout;
     private Map<String, String> options = Map.of();
+    private String parent;
 
     private Builder(String pipeline) {
       this.pipeline = pipeline;
@@ -104,8 +106,14 @@ public record NewJob(
       return this;
     }
 
+    /** The job whose completion enqueued this one. */
+    public Builder parent(String parent) {
+      this.parent = parent;
+      return this;
+    }
+
     public NewJob build() {
-      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta, timeout, options);
+      return new NewJob(tenant, queue, pipeline, priority, maxAttempts, dedupeKey, file, meta, timeout, options, parent);
     }
   }
 }

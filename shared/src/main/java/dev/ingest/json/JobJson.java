@@ -63,6 +63,9 @@ public final class JobJson {
     if (job.tenant() != null) {
       o.put("tenant", job.tenant());
     }
+    if (job.parent() != null) {
+      o.put("parent", job.parent());
+    }
     ObjectNode options = o.putObject("options");
     job.options().forEach(options::put);
     if (job.timeout() != null) {
@@ -115,7 +118,8 @@ public final class JobJson {
         instant(o, "finishedAt"),
         text(o, "tenant"),
         o.hasNonNull("timeoutSeconds") ? java.time.Duration.ofMillis(Math.round(o.path("timeoutSeconds").asDouble() * 1000)) : null,
-        strings(o.path("options")));
+        strings(o.path("options")),
+        text(o, "parent"));
   }
 
   /** Every attempt's error of a {@link #jobWithErrors} object. */

@@ -266,6 +266,37 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void aCompletionEnqueuesItsFollowUpsExactlyWhenItCommits() {
+    Job parent = queue.enqueue(NewJob.builder("p").meta(Map.of("team", "legal")).build()).job();
+    Lease stale = claimOne("slow");
+    NewJob followUp = NewJob.builder("index").queue("later").meta(parent.meta()).parent(parent.id()).build();
+    clock.advance(TTL.plusSeconds(1));
+    queue.reclaimExpired();
+    clock.advance(Duration.ofMinutes(1));
+    Lease fresh = claimOne("fast");
+
+    // the worker that lost its lease: neither the completion nor the follow-up happens
+    assertEquals(java.util.Set.of(parent.id()), queue.completeAll(List.of(new Completion(stale, "{}", List.of(followUp)))));
+    assertTrue(queue.list(new JobFilter(null, "later", 10)).isEmpty());
+
+    // the one that holds it: both, once, in one transaction, beside a plain completion in the same batch
+    Job other = queue.enqueue(NewJob.builder("p").queue("other2").build()).job();
+    Lease otherLease = queue.claim("fast", List.of("other2"), 1, TTL).get(0);
+    assertEquals(java.util.Set.of(), queue.completeAll(List.of(new Completion(fresh, "{}", List.of(followUp)), new Completion(otherLease, "{}"))));
+    assertEquals(JobStatus.COMPLETED, queue.get(parent.id()).status());
+    assertEquals(JobStatus.COMPLETED, queue.get(other.id()).status());
+    List<Job> later = queue.list(new JobFilter(null, "later", 10));
+    assertEquals(1, later.size());
+    assertEquals(parent.id(), later.get(0).parent());
+    assertEquals("index", later.get(0).pipeline());
+    assertEquals(Map.of("team", "legal"), later.get(0).meta());
+    assertEquals(JobStatus.QUEUED, later.get(0).status());
+    // a repeated completion (a retry of the write) cannot add a second follow-up
+    assertEquals(java.util.Set.of(parent.id()), queue.completeAll(List.of(new Completion(fresh, "{}", List.of(followUp)))));
+    assertEquals(1, queue.list(new JobFilter(null, "later", 10)).size());
+  }
+
+  @Test
   void dedupeKeyReturnsTheUnfinishedJobThatHoldsIt() {
     EnqueueResult first = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build());
     EnqueueResult again = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-7").build());

@@ -36,6 +36,9 @@ public final class JobText {
 
   public static String detail(Job job, List<JobError> errors) {
     StringBuilder sb = new StringBuilder(line(job));
+    if (job.parent() != null) {
+      sb.append("\n  follow-up of ").append(job.parent());
+    }
     if (job.status() == dev.ingest.core.JobStatus.RETRYING && job.runAt() != null) {
       sb.append("\n  next attempt at ").append(job.runAt());
     }

@@ -24,7 +24,8 @@ public final class BuiltInSteps {
         factory("exec", ExecStep::from),
         factory("store", o -> new StoreStep()),
         factory("webhook", o -> new WebhookStep(WebhookSettings.from(o))),
-        factory("delay", o -> new DelayStep(Durations.parse(o.getOrDefault("duration", "1s")))));
+        factory("delay", o -> new DelayStep(Durations.parse(o.getOrDefault("duration", "1s")))),
+        factory("enqueue", EnqueueStep::from));
   }
 
   /**

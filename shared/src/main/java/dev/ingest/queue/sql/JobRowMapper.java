@@ -48,7 +48,8 @@ final class JobRowMapper implements RowMapper<Job> {
         instant(rs, "finished_at"),
         rs.getString("tenant"),
         payload.timeout(),
-        payload.options());
+        payload.options(),
+        payload.parent());
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

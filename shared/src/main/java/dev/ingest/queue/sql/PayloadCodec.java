@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The job's file reference, metadata, own time limit ({@code timeoutMs}) and step options, kept as one
- * JSON column.
+ * The job's file reference, metadata, own time limit ({@code timeoutMs}), step options and parent job,
+ * kept as one JSON column.
  *
  * <p>why: written and read with Jackson's streaming API, not an {@code ObjectMapper}: every command that shows a
  * job decodes payloads, and building a mapper costs a short command about a twentieth of its start-up.
@@ -23,8 +23,10 @@ final class PayloadCodec {
 
   private PayloadCodec() {}
 
-  static String encode(FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options) {
-    if (file == null && (meta == null || meta.isEmpty()) && timeout == null && (options == null || options.isEmpty())) {
+  static String encode(
+      FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options, String parent) {
+    if (file == null && (meta == null || meta.isEmpty()) && timeout == null && (options == null || options.isEmpty())
+        && parent == null) {
       return "{}"; // why: the common case of a bulk enqueue, spared a generator per job
     }
     StringWriter out = new StringWriter();
@@ -50,6 +52,9 @@ final class PayloadCodec {
       if (timeout != null) {
         g.writeNumberField("timeoutMs", timeout.toMillis());
       }
+      if (parent != null) {
+        g.writeStringField("parent", parent);
+      }
       if (options != null && !options.isEmpty()) {
         g.writeObjectFieldStart("options");
         for (Map.Entry<String, String> e : options.entrySet()) {
@@ -65,16 +70,18 @@ final class PayloadCodec {
   }
 
   /** The file, metadata and time limit of a payload, parsed once. */
-  record Decoded(FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options) {}
+  record Decoded(
+      FileRef file, Map<String, String> meta, java.time.Duration timeout, Map<String, String> options, String parent) {}
 
   static Decoded decode(String payload) {
     Map<String, String> meta = new LinkedHashMap<>();
     if (payload == null || payload.isEmpty()) {
-      return new Decoded(null, meta, null, Map.of());
+      return new Decoded(null, meta, null, Map.of(), null);
     }
     FileRef file = null;
     java.time.Duration timeout = null;
     Map<String, String> options = Map.of();
+    String parent = null;
     try (JsonParser p = JSON.createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
@@ -98,6 +105,8 @@ final class PayloadCodec {
             }
           });
           options = o;
+        } else if (field.equals("parent") && value == JsonToken.VALUE_STRING) {
+          parent = p.getText();
         } else if (field.equals("timeoutMs") && value == JsonToken.VALUE_NUMBER_INT) {
           timeout = java.time.Duration.ofMillis(p.getLongValue());
         } else {
@@ -107,7 +116,7 @@ final class PayloadCodec {
     } catch (IOException e) {
       throw new IllegalStateException("unreadable job payload", e);
     }
-    return new Decoded(file, meta, timeout, options);
+    return new Decoded(file, meta, timeout, options, parent);
   }
 
   private static FileRef file(JsonParser p) throws IOException {

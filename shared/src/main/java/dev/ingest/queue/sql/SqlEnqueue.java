@@ -118,7 +118,7 @@ final class SqlEnqueue extends SqlQueuePart {
     insert.setInt(5, job.maxAttempts());
     insert.setString(6, job.dedupeKey());
     insert.setString(7, job.file() == null ? null : job.file().id());
-    insert.setString(8, PayloadCodec.encode(job.file(), job.meta(), job.timeout(), job.options()));
+    insert.setString(8, PayloadCodec.encode(job.file(), job.meta(), job.timeout(), job.options(), job.parent()));
     insert.setLong(9, now);
     insert.setLong(10, now);
     insert.setLong(11, now);
@@ -148,7 +148,7 @@ final class SqlEnqueue extends SqlQueuePart {
         maxAttempts[i] = job.maxAttempts();
         keys[i] = job.dedupeKey();
         files[i] = job.file() == null ? null : job.file().id();
-        payloads[i] = PayloadCodec.encode(job.file(), job.meta(), job.timeout(), job.options());
+        payloads[i] = PayloadCodec.encode(job.file(), job.meta(), job.timeout(), job.options(), job.parent());
         tenants[i] = job.tenant();
       }
       Database.onConnection(h, c -> {
@@ -195,7 +195,7 @@ final class SqlEnqueue extends SqlQueuePart {
     return new Job(
         id, job.queue(), job.pipeline(), JobStatus.QUEUED, job.priority(), 0, job.maxAttempts(), job.dedupeKey(),
         JobProgress.NONE, job.file(), job.meta(), null, null, false, null, null, now, now, null, null, job.tenant(),
-        job.timeout(), job.options());
+        job.timeout(), job.options(), job.parent());
   }
 
   private Optional<Job> findUnfinishedByKey(Handle h, String tenant, String key) {

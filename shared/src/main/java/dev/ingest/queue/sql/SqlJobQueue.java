@@ -55,7 +55,7 @@ public final class SqlJobQueue implements JobQueue {
     this.enqueue = new SqlEnqueue(db, clock, retryPolicy, random);
     this.reads = new SqlJobReads(db, clock, retryPolicy, random);
     this.leases = new SqlLeases(db, clock, retryPolicy, random);
-    this.outcomes = new SqlOutcomes(db, clock, retryPolicy, random);
+    this.outcomes = new SqlOutcomes(db, clock, retryPolicy, random, enqueue);
     this.admin = new SqlJobAdmin(db, clock, retryPolicy, random, reads);
     this.events = new SqlEventOutbox(db, clock, retryPolicy, random, enqueue);
   }

@@ -14,8 +14,16 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** How attempts end, each write fenced by the lease: progress, completion (one or a batch), failure, cancellation, hand-back. */
 final class SqlOutcomes extends SqlQueuePart {
-  SqlOutcomes(Database db, Clock clock, RetryPolicy retryPolicy, java.util.function.DoubleSupplier random) {
+  private static final String COMPLETE =
+      "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, "
+          + "updated_at = :now, progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
+          + "error_message = NULL, error_type = NULL, error_retryable = NULL ";
+
+  private final SqlEnqueue enqueue;
+
+  SqlOutcomes(Database db, Clock clock, RetryPolicy retryPolicy, java.util.function.DoubleSupplier random, SqlEnqueue enqueue) {
     super(db, clock, retryPolicy, random);
+    this.enqueue = enqueue;
   }
 
   public boolean reportProgress(Lease lease, JobProgress progress) {
@@ -46,31 +54,60 @@ final class SqlOutcomes extends SqlQueuePart {
       return java.util.Set.of();
     }
     long now = now();
+    java.util.Set<String> lost = new java.util.HashSet<>();
+    List<dev.ingest.queue.Completion> plain = new java.util.ArrayList<>();
+    for (dev.ingest.queue.Completion c : completions) {
+      if (c.followUps().isEmpty()) {
+        plain.add(c);
+      } else if (!completeWithFollowUps(c, now)) {
+        lost.add(c.lease().jobId());
+      }
+    }
+    if (plain.isEmpty()) {
+      return lost;
+    }
+    List<dev.ingest.queue.Completion> ordered = sortedById(plain);
     Optional<String> fromArrays = db.dialect().completeJobsFromArrays();
     if (fromArrays.isPresent()) {
-      return completeFromArrays(fromArrays.get(), sortedById(completions), now);
+      lost.addAll(completeFromArrays(fromArrays.get(), ordered, now));
+      return lost;
     }
     int[] rows =
         db.inTransaction(
             h -> {
-              PreparedBatch batch =
-                  h.prepareBatch(
-                      "UPDATE jobs SET status = 'completed', result = :result, finished_at = :now, "
-                          + "updated_at = :now, progress_percent = 100, lease_owner = NULL, lease_expires_at = NULL, "
-                          + "error_message = NULL, error_type = NULL, error_retryable = NULL " + fence());
-              for (dev.ingest.queue.Completion c : sortedById(completions)) {
+              PreparedBatch batch = h.prepareBatch(COMPLETE + fence());
+              for (dev.ingest.queue.Completion c : ordered) {
                 batch.bind("result", c.resultJson()).bind("now", now).bindMap(fenceArgs(c.lease())).add();
               }
               return batch.execute();
             });
-    List<dev.ingest.queue.Completion> ordered = sortedById(completions);
-    java.util.Set<String> lost = new java.util.HashSet<>();
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] != 1) {
         lost.add(ordered.get(i).lease().jobId());
       }
     }
     return lost;
+  }
+
+  /**
+   * Completes one job and enqueues its follow-ups in one transaction: they exist exactly when the completion
+   * does, however the worker dies. False when the lease was lost (then neither happened).
+   */
+  private boolean completeWithFollowUps(dev.ingest.queue.Completion c, long now) {
+    return db.inTransaction(
+        h -> {
+          int rows =
+              h.createUpdate(COMPLETE + fence())
+                  .bind("result", c.resultJson())
+                  .bind("now", now)
+                  .bindMap(fenceArgs(c.lease()))
+                  .execute();
+          if (rows != 1) {
+            return false;
+          }
+          enqueue.insertAll(h, c.followUps());
+          return true;
+        });
   }
 
   private java.util.Set<String> completeFromArrays(String sql, List<dev.ingest.queue.Completion> sorted, long now) {

@@ -20,7 +20,7 @@ class PayloadCodecTest {
     meta.put("note", "line one\nline two");
     meta.put("empty", "");
 
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta, null, null));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(file, meta, null, null, null));
 
     assertEquals(file, decoded.file());
     assertEquals(List.copyOf(meta.entrySet()), List.copyOf(decoded.meta().entrySet()));
@@ -28,16 +28,17 @@ class PayloadCodecTest {
 
   @Test
   void aTimeLimitSurvivesARoundTripAndIsAbsentWhenNotSet() {
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), java.time.Duration.ofMillis(90_500), Map.of("chunk.size", "500")));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), java.time.Duration.ofMillis(90_500), Map.of("chunk.size", "500"), "job_parent"));
     assertEquals(java.time.Duration.ofMillis(90_500), decoded.timeout());
     assertEquals(Map.of("chunk.size", "500"), decoded.options());
-    assertNull(PayloadCodec.decode(PayloadCodec.encode(null, Map.of("a", "1"), null, null)).timeout());
-    assertEquals("{}", PayloadCodec.encode(null, Map.of(), null, null));
+    assertEquals("job_parent", decoded.parent());
+    assertNull(PayloadCodec.decode(PayloadCodec.encode(null, Map.of("a", "1"), null, null, null)).timeout());
+    assertEquals("{}", PayloadCodec.encode(null, Map.of(), null, null, null));
   }
 
   @Test
   void aJobWithoutFileOrMetadataDecodesToNoFileAndNoMetadata() {
-    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), null, null));
+    PayloadCodec.Decoded decoded = PayloadCodec.decode(PayloadCodec.encode(null, Map.of(), null, null, null));
 
     assertNull(decoded.file());
     assertTrue(decoded.meta().isEmpty());
