@@ -63,6 +63,7 @@ public final class CommandLineFactory {
     m.put("result", dev.ingest.cli.command.ResultCommand.class);
     m.put("worker", dev.ingest.cli.command.WorkerCommand.class);
     m.put("jobs", dev.ingest.cli.command.JobsCommand.class);
+    m.put("files", dev.ingest.cli.command.FilesCommand.class);
     m.put("queue", dev.ingest.cli.command.QueueCommand.class);
     m.put("cleanup", dev.ingest.cli.command.CleanupCommand.class);
     m.put("serve", dev.ingest.cli.command.ServeCommand.class);

@@ -199,6 +199,36 @@ class CliTest {
   }
 
   @Test
+  void aJobOrAFileIsDeletedForGoodWithWhatOnlyItUsed() throws Exception {
+    Path f = Files.writeString(dir.resolve("erase.txt"), "personal data to erase");
+    String first = uploadJson(f, "--wait");
+    String second = uploadJson(f, "--pipeline", "noop", "--wait");
+    JsonNode file = json(cli.run("files", "list", "--json").firstLine());
+    assertEquals(2, file.get("jobs").asInt());
+    String fileId = file.get("id").asText();
+    Path blobs = dir.resolve("home/blobs");
+    assertTrue(Files.exists(blobs.resolve("results/" + first + "/text.txt")));
+
+    assertOneLineError(cli.run("jobs", "delete", first, "job_00000000000000000000000000"), ExitCodes.NOT_FOUND, "no job");
+    assertEquals(0, cli.run("status", first).code(), "an unknown id among them: nothing deleted");
+
+    Cli.Result deleted = cli.run("jobs", "delete", first);
+    assertEquals(0, deleted.code(), deleted.err());
+    assertEquals(first + "  deleted", deleted.out().trim(), "the file stays: the other job uses it");
+    assertEquals(ExitCodes.NOT_FOUND, cli.run("status", first).code());
+    assertFalse(Files.exists(blobs.resolve("results/" + first + "/text.txt")));
+    assertTrue(Files.exists(blobs.resolve("objects/" + fileId)));
+
+    Cli.Result gone = cli.run("files", "delete", fileId, "--json");
+    assertEquals(0, gone.code(), gone.err());
+    assertEquals(second, json(gone.firstLine()).get("jobs").get(0).asText());
+    assertFalse(Files.exists(blobs.resolve("objects/" + fileId)));
+    assertEquals("", cli.run("files", "list").out());
+    assertEquals("", cli.run("jobs", "list").out());
+    assertOneLineError(cli.run("files", "delete", fileId), ExitCodes.NOT_FOUND, "no file");
+  }
+
+  @Test
   void aWorkerWithAMisconfiguredPipelineOrPeerRefusesToStart() throws Exception {
     assertOneLineError(cli.run("worker", "--drain", "--embed-url", "ftp://embeddings.local"), ExitCodes.USAGE, "embed url must be http(s)");
     assertOneLineError(cli.run("worker", "--drain", "--webhook", "hooks.local/x"), ExitCodes.USAGE, "webhook URL must be http(s)");

@@ -75,6 +75,7 @@ public final class IngestServer implements AutoCloseable {
     EventHub hub = new EventHub(runtime.queue(), options.eventsPoll(), heartbeat(options), metrics);
     new EventRoutes(runtime.queue(), hub).register(router);
     new AdminRoutes(runtime.queue(), runtime::retention).register(router);
+    new dev.ingest.server.routes.DeleteRoutes(runtime::deletes).register(router);
     UploadResults results = new UploadResults(tokens, runtime.clock(), options.tokenTtl());
     // why: half the heap for part buffers bounds memory however many large uploads arrive together.
     BufferBudget budget = BufferBudget.ofHeap(0.5);

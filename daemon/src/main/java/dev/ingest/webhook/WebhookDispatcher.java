@@ -74,19 +74,28 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   List<NewJob> deliveries(JobEvent event) {
-    Optional<Job> job = queue.find(event.jobId());
-    if (job.isEmpty()) {
-      return List.of(); // deleted by retention before anyone announced it
+    String body;
+    String queueName;
+    if (event.body() != null) {
+      // why: a deleted job's row is gone; the event carries the job as it was.
+      body = event.body();
+      queueName = dev.ingest.json.Json.parse(body).path("queue").asText(dev.ingest.core.NewJob.DEFAULT_QUEUE);
+    } else {
+      Optional<Job> job = queue.find(event.jobId());
+      if (job.isEmpty()) {
+        return List.of(); // deleted by retention before anyone announced it
+      }
+      body = JobJson.job(job.get()).toString();
+      queueName = job.get().queue();
     }
-    String body = JobJson.job(job.get()).toString();
     List<NewJob> out = new ArrayList<>(settings.urls().size());
     for (String url : settings.urls()) {
       out.add(
           NewJob.builder(WebhookSettings.PIPELINE)
-              .queue(job.get().queue())
+              .queue(queueName)
               .priority(Priority.HIGH)
               .maxAttempts(settings.maxAttempts())
-              .meta(Map.of("url", url, "event", "job." + event.status().wireName(), "jobId", event.jobId(), "body", body))
+              .meta(Map.of("url", url, "event", "job." + event.type(), "jobId", event.jobId(), "body", body))
               .build());
     }
     return out;

@@ -115,4 +115,33 @@ class TenantIsolationTest {
     assertTrue(!r.path("deduplicated").asBoolean());
     assertTrue(!acmeJob.id().equals(r.path("jobId").asText()));
   }
+
+  @Test
+  void deletingTakesTheAdminScopeAndOnlyEverReachesOnesOwnJobsAndFiles() throws Exception {
+    JsonNode uploaded = h.call(h.request("/v1/uploads", acme).post(new okhttp3.MultipartBody.Builder().setType(okhttp3.MultipartBody.FORM)
+        .addFormDataPart("file", "erase-me.txt", RequestBody.create(Bytes.text(300), FormUploadTest.BYTES)).build()).build()).body();
+    String jobId = uploaded.path("jobId").asText();
+    String fileId = uploaded.path("fileId").asText();
+    String acmeReader = h.key("acme", Scope.READ);
+
+    JsonNode files = h.call(h.request("/v1/files", acmeReader).build()).body();
+    assertEquals(fileId, files.path("files").get(0).path("id").asText());
+    assertEquals(1, files.path("files").get(0).path("jobs").asInt());
+    assertEquals(0, h.call(h.request("/v1/files", globex).build()).body().path("files").size(), "globex sees none of acme's");
+
+    assertEquals(404, h.call(h.request("/v1/jobs/" + jobId, globex).delete().build()).status());
+    assertEquals(404, h.call(h.request("/v1/files/" + fileId, globex).delete().build()).status());
+    assertEquals(403, h.call(h.request("/v1/jobs/" + jobId, acmeReader).delete().build()).status(), "reading is not erasing");
+    assertEquals(400, h.call(h.request("/v1/jobs/" + jobId + "?wait=1h", acme).delete().build()).status());
+    assertTrue(h.runtime.queue().find(jobId).isPresent());
+
+    // the job is queued: cancelled at once, then deleted with its file, the last job using it
+    ServerHarness.Answer deleted = h.call(h.request("/v1/jobs/" + jobId, acme).delete().build());
+    assertEquals(200, deleted.status(), deleted.body().toString());
+    assertEquals(jobId, deleted.body().path("jobs").get(0).asText());
+    assertEquals(fileId, deleted.body().path("files").get(0).asText());
+    assertTrue(h.runtime.queue().find(jobId).isEmpty());
+    assertEquals(404, h.call(h.request("/v1/jobs/" + jobId, acme).build()).status());
+    assertEquals(404, h.call(h.request("/v1/files/" + fileId, acme).delete().build()).status());
+  }
 }

@@ -134,4 +134,24 @@ class WebhooksTest {
     }
     assertEquals(Map.of(cancelled.id(), "job.cancelled", failed.id(), "job.failed"), events);
   }
+
+  @Test
+  void aDeletedJobIsAnnouncedAsJobDeletedWithItsJsonAsItWas() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
+    startWith(receiver.baseUrl() + "/hook", "3");
+    Job job = h.awaitStatus(h.upload(Files.writeString(dir.resolve("gone.txt"), "soon erased"), "auto"), JobStatus.COMPLETED);
+    await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 1);
+
+    new dev.ingest.deletion.DeleteService(
+            h.queue, new dev.ingest.files.sql.SqlFileCatalog(h.db), new dev.ingest.queue.sql.SqlDeletions(h.db, dev.ingest.core.Clock.SYSTEM), h.store)
+        .deleteJobs(null, List.of(job.id()), Duration.ZERO);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 2);
+    LoggedRequest deleted = received("/hook").stream().filter(r -> "job.deleted".equals(r.getHeader("Ingest-Event"))).findFirst().orElseThrow();
+    JsonNode posted = JSON.readTree(deleted.getBodyAsString());
+    assertEquals(job.id(), posted.get("id").asText());
+    assertEquals("completed", posted.get("status").asText(), "the job as it was when deleted");
+    assertEquals("gone.txt", posted.get("file").get("name").asText());
+    assertTrue(WebhookSignature.verify(SECRET, deleted.getHeader(WebhookSignature.HEADER), deleted.getBodyAsString()));
+  }
 }

@@ -114,7 +114,12 @@ public final class IngestRuntime implements AutoCloseable {
   }
 
   public dev.ingest.retention.RetentionService retention() {
-    return new dev.ingest.retention.RetentionService(queue, files, sessions, tus, store(), clock);
+    return new dev.ingest.retention.RetentionService(queue, files, sessions, tus, store(), clock, deletes());
+  }
+
+  /** Deleting jobs and files for good. */
+  public dev.ingest.deletion.DeleteService deletes() {
+    return new dev.ingest.deletion.DeleteService(queue, files, new dev.ingest.queue.sql.SqlDeletions(database, clock), store());
   }
 
   public synchronized BlobStore store() {

@@ -28,4 +28,10 @@ public interface FileCatalog {
   List<FileRef> unreferencedBefore(String tenant, Instant cutoff);
 
   void delete(String fileId);
+
+  /** This tenant's files (every tenant's when null), newest first, with how many jobs use each. */
+  List<StoredFile> list(String tenant, int limit);
+
+  /** This tenant's file (any tenant's when null), with how many jobs use it. */
+  Optional<StoredFile> describe(String tenant, String fileId);
 }

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class RetentionService {
   private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
   private static final int BATCH = 500;
-  /** Result objects a job may have written; see the pipeline's store step. */
-  public static final List<String> RESULT_NAMES = List.of("text.txt", "chunks.jsonl");
+  private static final List<String> RESULT_NAMES = dev.ingest.deletion.DeleteService.RESULT_NAMES;
 
   private final JobQueue queue;
   private final FileCatalog files;
@@ -35,9 +34,18 @@ public final class RetentionService {
   private final BlobStore store;
   private final Clock clock;
   private final TusUploads tus;
+  private final dev.ingest.deletion.DeleteService deletes;
 
   public RetentionService(
       JobQueue queue, FileCatalog files, UploadSessions sessions, TusUploads tus, BlobStore store, Clock clock) {
+    this(queue, files, sessions, tus, store, clock, null);
+  }
+
+  /** With {@code deletes}, each cleanup also removes the store objects earlier deletions left listed. */
+  public RetentionService(
+      JobQueue queue, FileCatalog files, UploadSessions sessions, TusUploads tus, BlobStore store, Clock clock,
+      dev.ingest.deletion.DeleteService deletes) {
+    this.deletes = deletes;
     this.queue = queue;
     this.files = files;
     this.sessions = sessions;
@@ -82,6 +90,9 @@ public final class RetentionService {
    * abandoned uploads of the local CLI are only looked at for every tenant.
    */
   public Report cleanup(String tenant, Duration olderThan, boolean dryRun) {
+    if (deletes != null && !dryRun) {
+      deletes.sweep(); // why: objects a delete could not remove (store down, crash) go with the next cleanup
+    }
     Instant cutoff = clock.now().minus(olderThan);
     int jobs = 0;
     if (dryRun) {

@@ -709,7 +709,7 @@ public abstract class JobQueueContract {
     assertEquals(
         List.of(completed.id() + " completed", failed.id() + " failed", cancelledQueued.id() + " cancelled",
             expired.id() + " failed"),
-        events.stream().map(e -> e.jobId() + " " + e.status().wireName()).toList());
+        events.stream().map(e -> e.jobId() + " " + e.type()).toList());
     assertTrue(events.stream().noneMatch(e -> e.jobId().equals(retried.id())));
     assertTrue(takeEvents().isEmpty(), "dispatched events are gone");
   }

@@ -18,6 +18,8 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
   public final AtomicInteger partsSent = new AtomicInteger();
   public final AtomicInteger puts = new AtomicInteger();
   public final Set<Integer> failingParts = ConcurrentHashMap.newKeySet();
+  /** While set, deletes fail as a store that is down would. */
+  public volatile boolean failDeletes;
 
   public CountingBlobStore(BlobStore delegate) {
     this.delegate = delegate;
@@ -98,6 +100,9 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
 
   @Override
   public void delete(String key) {
+    if (failDeletes) {
+      throw new UnavailableException("injected: the store refuses deletes", true, null);
+    }
     delegate.delete(key);
   }
 

@@ -39,6 +39,17 @@ final class Http {
             .build();
   }
 
+  private Http(HttpUrl base, String token, OkHttpClient client) {
+    this.base = base;
+    this.token = token;
+    this.client = client;
+  }
+
+  /** The same client (connections and all) waiting up to {@code timeout} for an answer. */
+  Http withReadTimeout(java.time.Duration timeout) {
+    return new Http(base, token, client.newBuilder().readTimeout(timeout).build());
+  }
+
   /** The URL of an API path such as {@code v1/jobs/job_…} (no leading slash). */
   HttpUrl.Builder url(String path) {
     return base.newBuilder().addPathSegments(path);

@@ -63,6 +63,18 @@ public interface IngestClient extends AutoCloseable {
 
   RetentionService.Report cleanup(Duration olderThan, boolean dryRun);
 
+  /**
+   * Deletes jobs for good with their results, and their files when no other job uses them; running ones
+   * are cancelled and waited for up to {@code wait}. Every id is checked before anything is deleted.
+   */
+  dev.ingest.deletion.DeleteService.Report deleteJobs(List<String> jobIds, Duration wait) throws InterruptedException;
+
+  /** Deletes stored files for good with every job of them, as {@link #deleteJobs} does. */
+  dev.ingest.deletion.DeleteService.Report deleteFiles(List<String> fileIds, Duration wait) throws InterruptedException;
+
+  /** Stored files, newest first. */
+  List<dev.ingest.files.StoredFile> files(int limit);
+
   @Override
   void close();
 }

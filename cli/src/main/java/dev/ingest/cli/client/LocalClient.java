@@ -115,6 +115,21 @@ public final class LocalClient implements IngestClient {
   }
 
   @Override
+  public dev.ingest.deletion.DeleteService.Report deleteJobs(List<String> jobIds, Duration wait) throws InterruptedException {
+    return runtime().deletes().deleteJobs(null, jobIds, wait);
+  }
+
+  @Override
+  public dev.ingest.deletion.DeleteService.Report deleteFiles(List<String> fileIds, Duration wait) throws InterruptedException {
+    return runtime().deletes().deleteFiles(null, fileIds, wait);
+  }
+
+  @Override
+  public List<dev.ingest.files.StoredFile> files(int limit) {
+    return runtime().deletes().listFiles(null, limit);
+  }
+
+  @Override
   public synchronized void close() {
     if (runtime != null) {
       runtime.close();

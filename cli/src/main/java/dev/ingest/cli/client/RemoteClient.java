@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobError;
 import dev.ingest.core.NotFoundException;
+import dev.ingest.deletion.DeleteService;
+import dev.ingest.files.StoredFile;
+import dev.ingest.json.DeletionJson;
 import dev.ingest.json.JobJson;
 import dev.ingest.json.Json;
 import dev.ingest.json.QueueStatsJson;
@@ -169,6 +172,47 @@ public final class RemoteClient implements IngestClient {
     body.put("dryRun", dryRun);
     JsonNode r = http.json(http.request(http.url("v1/cleanup").build()).post(RequestBody.create(Json.line(body), JSON)).build());
     return new RetentionService.Report(r.path("jobs").asInt(), r.path("files").asInt(), r.path("uploads").asInt());
+  }
+
+  @Override
+  public DeleteService.Report deleteJobs(List<String> jobIds, Duration wait) {
+    jobIds.forEach(this::get); // why: every id is checked before the first is deleted
+    return delete("v1/jobs/", jobIds, wait);
+  }
+
+  @Override
+  public DeleteService.Report deleteFiles(List<String> fileIds, Duration wait) {
+    List<String> known = files(1000).stream().map(f -> f.file().id()).toList();
+    for (String id : fileIds) {
+      if (!known.contains(id)) {
+        throw new NotFoundException("no file " + id);
+      }
+    }
+    return delete("v1/files/", fileIds, wait);
+  }
+
+  private DeleteService.Report delete(String path, List<String> ids, Duration wait) {
+    // why: the server holds the answer while running jobs stop; the read timeout must outlast that wait.
+    Http patient = http.withReadTimeout(wait.plusSeconds(30));
+    List<String> jobs = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    for (String id : ids) {
+      HttpUrl url = http.url(path + id).addQueryParameter("wait", wait.toMillis() + "ms").build();
+      DeleteService.Report r = DeletionJson.reportFromJson(patient.json(patient.request(url).delete().build()));
+      jobs.addAll(r.jobs());
+      files.addAll(r.files());
+    }
+    return new DeleteService.Report(jobs, files, 0, 0);
+  }
+
+  @Override
+  public List<StoredFile> files(int limit) {
+    HttpUrl url = http.url("v1/files").addQueryParameter("limit", Integer.toString(Math.min(limit, 1000))).build();
+    List<StoredFile> out = new ArrayList<>();
+    for (JsonNode f : http.json(http.request(url).get().build()).path("files")) {
+      out.add(DeletionJson.fileFromJson(f));
+    }
+    return out;
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.ingest.core.JobFields;
 import dev.ingest.core.JobStatus;
 import dev.ingest.queue.JobFilter;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,14 +24,14 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "jobs",
-    description = "Inspect and steer jobs.",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Retry.class, JobsCommand.Cancel.class})
+    description = "Inspect, steer and delete jobs.",
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Retry.class, JobsCommand.Cancel.class, JobsCommand.Delete.class})
 public final class JobsCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, retry or cancel");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, retry, cancel or delete");
   }
 
   @Command(
@@ -106,6 +107,34 @@ public final class JobsCommand implements Runnable {
     @Override
     Job apply(IngestClient client, String jobId) {
       return client.cancel(jobId);
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "delete",
+      description = "Delete jobs for good: their results, and their stored files when no other job uses them. Running ones are cancelled first.",
+      footer = {"", "Examples:", "  ingest jobs delete job_01j…", "  ingest jobs delete job_a job_b --wait 2m --json"})
+  public static final class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "JOBID")
+    List<String> jobIds;
+
+    @Option(names = "--wait", paramLabel = "D", defaultValue = DeleteOutput.DEFAULT_WAIT, description = "How long running jobs get to stop once cancelled (default: ${DEFAULT-VALUE}; at most 5m).")
+    String wait;
+
+    @Option(names = "--json", description = "One JSON object: the deleted jobs and files.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      DeleteOutput.checkIds("JOBID", jobIds);
+      java.time.Duration d = DeleteOutput.waitFlag(wait);
+      try (IngestClient client = IngestCommand.of(spec).client()) {
+        DeleteOutput.print(spec.commandLine().getOut(), client.deleteJobs(jobIds, d), json);
+      }
+      return ExitCodes.OK;
     }
   }
 }

@@ -20,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -87,8 +89,12 @@ class PostgresServeIT {
     jar.killAll();
   }
 
-  private String key(String tenant) throws Exception {
-    Jar.Run r = jar.run("keys", "create", "--tenant", tenant);
+  private String key(String tenant, String... scope) throws Exception {
+    List<String> args = new ArrayList<>(List.of("keys", "create", "--tenant", tenant));
+    if (scope.length > 0) {
+      args.addAll(List.of("--scope", scope[0]));
+    }
+    Jar.Run r = jar.run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     return r.out().trim();
   }
@@ -168,5 +174,14 @@ class PostgresServeIT {
     Jar.Run result = client.run("result", line.path("jobId").asText());
     assertEquals("Servers share PostgreSQL and S3.\n", result.out());
     await().atMost(Duration.ofSeconds(5)).until(() -> store.stat("objects/" + line.path("fileId").asText()).isPresent());
+
+    // erased for good through the server: the job's row, its results and the file's object in S3
+    Jar admin = new Jar(dir.resolve("admin")).env("INGEST_SERVER", served.url()).env("INGEST_TOKEN", key("acme", "admin"));
+    Jar.Run deleted = admin.run("files", "delete", line.path("fileId").asText(), "--json");
+    assertEquals(0, deleted.code(), deleted.err());
+    assertEquals(line.path("jobId").asText(), JSON.readTree(deleted.out()).path("jobs").get(0).asText());
+    assertTrue(store.stat("objects/" + line.path("fileId").asText()).isEmpty());
+    assertTrue(store.stat("results/" + line.path("jobId").asText() + "/text.txt").isEmpty());
+    assertEquals(3, admin.run("status", line.path("jobId").asText()).code());
   }
 }

@@ -346,6 +346,17 @@ class ServeIT {
     assertEquals(1, JSON.readTree(stats.out()).path("queues").path("default").path("completed").asInt());
     assertEquals(2, client.run("upload", dir.resolve("missing.txt").toString()).code());
 
+    Jar.Run files = client.run("files", "list", "--json");
+    assertEquals(0, files.code(), files.err());
+    String fileId = JSON.readTree(files.out().lines().findFirst().orElseThrow()).path("id").asText();
+    assertEquals(job.path("file").path("id").asText(), fileId);
+    assertEquals(3, client.run("jobs", "delete", id, "job_00000000000000000000000000").code(), "every id is checked first");
+    Jar.Run deleted = client.run("jobs", "delete", id, "--json");
+    assertEquals(0, deleted.code(), deleted.err());
+    assertEquals(fileId, JSON.readTree(deleted.out()).path("files").get(0).asText(), "its file went with its only job");
+    assertEquals(3, client.run("status", id).code());
+    assertEquals(3, client.run("files", "delete", fileId).code());
+
     Jar.Run badKey = client.env("INGEST_TOKEN", "key_00000000000000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").run("jobs", "list");
     assertEquals(4, badKey.code());
     assertTrue(badKey.err().contains("refused the API key"), badKey.err());

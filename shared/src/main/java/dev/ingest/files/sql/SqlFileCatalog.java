@@ -100,6 +100,39 @@ public final class SqlFileCatalog implements FileCatalog {
         });
   }
 
+  private static final String WITH_JOBS =
+      "SELECT f.*, (SELECT COUNT(*) FROM jobs j WHERE j.file_id = f.id) AS job_count FROM files f WHERE 1 = 1";
+
+  private static final RowMapper<dev.ingest.files.StoredFile> STORED =
+      (rs, ctx) ->
+          new dev.ingest.files.StoredFile(
+              MAPPER.map(rs, ctx), rs.getString("tenant"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getInt("job_count"));
+
+  @Override
+  public List<dev.ingest.files.StoredFile> list(String tenant, int limit) {
+    return db.withHandle(
+        h -> {
+          var q = h.createQuery(WITH_JOBS + (tenant == null ? "" : " AND f.tenant = :tenant") + " ORDER BY f.created_at DESC, f.id DESC LIMIT :limit")
+              .bind("limit", limit);
+          if (tenant != null) {
+            q.bind("tenant", tenant);
+          }
+          return q.map(STORED).list();
+        });
+  }
+
+  @Override
+  public Optional<dev.ingest.files.StoredFile> describe(String tenant, String fileId) {
+    return db.withHandle(
+        h -> {
+          var q = h.createQuery(WITH_JOBS + " AND f.id = :id" + (tenant == null ? "" : " AND f.tenant = :tenant")).bind("id", fileId);
+          if (tenant != null) {
+            q.bind("tenant", tenant);
+          }
+          return q.map(STORED).findFirst();
+        });
+  }
+
   @Override
   public void delete(String fileId) {
     db.withHandle(h -> h.createUpdate("DELETE FROM files WHERE id = :id").bind("id", fileId).execute());

@@ -1,7 +1,6 @@
 package dev.ingest.queue.sql;
 
 import dev.ingest.core.Clock;
-import dev.ingest.core.JobStatus;
 import dev.ingest.core.NewJob;
 import dev.ingest.core.RetryPolicy;
 import java.time.Instant;
@@ -37,12 +36,12 @@ final class SqlEventOutbox extends SqlQueuePart {
         h -> {
           List<dev.ingest.queue.JobEvent> events =
               h.createQuery(
-                      "SELECT id, job_id, status, created_at FROM job_events ORDER BY id LIMIT :max "
+                      "SELECT id, job_id, status, created_at, body FROM job_events ORDER BY id LIMIT :max "
                           + db.dialect().claimLocking())
                   .bind("max", max)
                   .map((rs, ctx) -> new dev.ingest.queue.JobEvent(
-                      rs.getLong("id"), rs.getString("job_id"), JobStatus.fromWire(rs.getString("status")),
-                      Instant.ofEpochMilli(rs.getLong("created_at"))))
+                      rs.getLong("id"), rs.getString("job_id"), rs.getString("status"),
+                      Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("body")))
                   .list();
           if (events.isEmpty()) {
             return 0;
