@@ -83,10 +83,13 @@ public abstract class JobQueueContract {
             NewJob.builder("p").queue("bulk").priority(Priority.LOW).maxAttempts(7).dedupeKey("bulk-key").meta(awkward).build(),
             NewJob.builder("p").queue("bulk").build(),
             NewJob.builder("q").queue("other").meta(Map.of("k", "\\")).build(),
-            NewJob.builder("q").queue("other").timeout(java.time.Duration.ofSeconds(90)).build());
+            NewJob.builder("q").queue("other").timeout(java.time.Duration.ofSeconds(90))
+                .options(Map.of("chunk.size", "500", "chunk.unit", "tokens")).build());
 
     List<EnqueueResult> results = queue.enqueueAll(jobs);
     assertEquals(java.time.Duration.ofSeconds(90), queue.get(results.get(3).job().id()).timeout());
+    assertEquals(Map.of("chunk.size", "500", "chunk.unit", "tokens"), queue.get(results.get(3).job().id()).options());
+    assertEquals(Map.of(), queue.get(results.get(0).job().id()).options());
     assertNull(queue.get(results.get(0).job().id()).timeout());
     Job single = queue.enqueue(NewJob.builder("q").timeout(java.time.Duration.ofMillis(1500)).build()).job();
     assertEquals(java.time.Duration.ofMillis(1500), single.timeout());
