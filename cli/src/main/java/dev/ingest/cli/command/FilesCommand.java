@@ -71,26 +71,24 @@ public final class FilesCommand implements Runnable {
       name = "delete",
       description = "Delete stored files for good, with every job of them and their results. Running jobs are cancelled first.",
       footer = {"", "Examples:", "  ingest files delete file_01j…", "  ingest files delete file_a file_b --json"})
-  public static final class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Delete extends DeleteCommand {
     @Parameters(arity = "1..*", paramLabel = "FILEID")
     List<String> fileIds;
 
-    @Option(names = "--wait", paramLabel = "D", defaultValue = DeleteOutput.DEFAULT_WAIT, description = "How long running jobs get to stop once cancelled (default: ${DEFAULT-VALUE}; at most 5m).")
-    String wait;
-
-    @Option(names = "--json", description = "One JSON object: the deleted jobs and files.")
-    boolean json;
+    @Override
+    List<String> ids() {
+      return fileIds;
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
-      DeleteOutput.checkIds("FILEID", fileIds);
-      java.time.Duration d = DeleteOutput.waitFlag(wait);
-      try (IngestClient client = IngestCommand.of(spec).client()) {
-        DeleteOutput.print(spec.commandLine().getOut(), client.deleteFiles(fileIds, d), json);
-      }
-      return ExitCodes.OK;
+    String label() {
+      return "FILEID";
+    }
+
+    @Override
+    dev.ingest.deletion.DeleteService.Report delete(IngestClient client, List<String> ids, java.time.Duration wait)
+        throws InterruptedException {
+      return client.deleteFiles(ids, wait);
     }
   }
 }

@@ -115,26 +115,24 @@ public final class JobsCommand implements Runnable {
       name = "delete",
       description = "Delete jobs for good: their results, and their stored files when no other job uses them. Running ones are cancelled first.",
       footer = {"", "Examples:", "  ingest jobs delete job_01j…", "  ingest jobs delete job_a job_b --wait 2m --json"})
-  public static final class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Delete extends DeleteCommand {
     @Parameters(arity = "1..*", paramLabel = "JOBID")
     List<String> jobIds;
 
-    @Option(names = "--wait", paramLabel = "D", defaultValue = DeleteOutput.DEFAULT_WAIT, description = "How long running jobs get to stop once cancelled (default: ${DEFAULT-VALUE}; at most 5m).")
-    String wait;
-
-    @Option(names = "--json", description = "One JSON object: the deleted jobs and files.")
-    boolean json;
+    @Override
+    List<String> ids() {
+      return jobIds;
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
-      DeleteOutput.checkIds("JOBID", jobIds);
-      java.time.Duration d = DeleteOutput.waitFlag(wait);
-      try (IngestClient client = IngestCommand.of(spec).client()) {
-        DeleteOutput.print(spec.commandLine().getOut(), client.deleteJobs(jobIds, d), json);
-      }
-      return ExitCodes.OK;
+    String label() {
+      return "JOBID";
+    }
+
+    @Override
+    dev.ingest.deletion.DeleteService.Report delete(IngestClient client, List<String> ids, java.time.Duration wait)
+        throws InterruptedException {
+      return client.deleteJobs(ids, wait);
     }
   }
 }
