@@ -16,8 +16,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
     String message = e.getMessage() == null ? "invalid command line" : e.getMessage();
-    err.println("ingest: " + message.lines().findFirst().orElse(message)
-        + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+    String hint = "see '" + cmd.getCommandSpec().qualifiedName() + " --help'";
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      hint = "did you mean " + String.join(" or ", unmatched.getSuggestions().stream().limit(3).toList()) + "? " + hint;
+    }
+    err.println("ingest: " + message.lines().findFirst().orElse(message) + " (" + hint + ")");
     if (IngestCommand.verbose(cmd)) {
       e.printStackTrace(err);
     }
