@@ -52,11 +52,13 @@ class CliTest {
     return json(r.firstLine()).get("jobId").asText();
   }
 
-  private static void assertOneLineError(Cli.Result r, int code, String fragment) {
+  /** The documented exit code and exactly one stderr line, {@code ingest: …} holding {@code fragment}. */
+  static void assertOneLineError(Cli.Result r, int code, String fragment) {
     assertEquals(code, r.code(), "stdout: " + r.out() + " stderr: " + r.err());
-    assertTrue(r.err().startsWith("ingest: ") || r.err().contains("\ningest: ") || r.err().contains(fragment), r.err());
-    assertTrue(r.err().contains(fragment), r.err());
-    assertFalse(r.err().contains("\tat "), "stack trace without --verbose: " + r.err());
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line on stderr: " + r.err());
+    assertTrue(lines.get(0).startsWith("ingest: "), r.err());
+    assertTrue(lines.get(0).contains(fragment), "'" + fragment + "' in: " + r.err());
   }
 
   @Test
@@ -226,6 +228,25 @@ class CliTest {
     assertEquals("", cli.run("files", "list").out());
     assertEquals("", cli.run("jobs", "list").out());
     assertOneLineError(cli.run("files", "delete", fileId), ExitCodes.NOT_FOUND, "no file");
+  }
+
+  @Test
+  void waitingOrFollowingAJobThatEndsFailedOrCancelledExits1() throws Exception {
+    Path corrupt = Files.write(dir.resolve("broken.pdf"), "%PDF-1.4 not really".getBytes());
+    Cli.Result failed = cli.run("upload", corrupt.toString(), "--wait", "--json");
+    assertEquals(ExitCodes.JOB_FAILED, failed.code(), failed.err());
+    String failedId = json(failed.firstLine()).get("jobId").asText();
+    Cli.Result followFailed = cli.run("status", failedId, "--follow");
+    assertEquals(ExitCodes.JOB_FAILED, followFailed.code());
+    assertTrue(followFailed.out().contains("failed"), followFailed.out());
+
+    Path queued = Files.writeString(dir.resolve("queued.txt"), "never run");
+    String cancelled = uploadJson(queued);
+    assertEquals(0, cli.run("jobs", "cancel", cancelled).code());
+    Cli.Result followCancelled = cli.run("status", cancelled, "--follow");
+    assertEquals(ExitCodes.JOB_FAILED, followCancelled.code(), "a cancelled job did not complete");
+    assertTrue(followCancelled.out().contains("cancelled"), followCancelled.out());
+    assertEquals(ExitCodes.OK, cli.run("status", cancelled).code(), "status without --follow only reports");
   }
 
   @Test

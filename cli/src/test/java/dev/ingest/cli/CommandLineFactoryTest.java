@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,33 @@ class CommandLineFactoryTest {
         .execute("stauts");
     assertEquals(ExitCodes.USAGE, code);
     assertTrue(err.toString().contains("status"), err.toString());
+  }
+
+  /** A command that meets a bug: what every command's unexpected error becomes. */
+  @CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("a bug\nwith a second line");
+    }
+  }
+
+  @Test
+  void anUnexpectedErrorExits5WithOneLineAndAHintAndTheTraceOnlyWithVerbose() {
+    StringWriter err = new StringWriter();
+    CommandLine cmd = CommandLineFactory.create(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), new String[] {"boom"});
+    cmd.addSubcommand("boom", new Boom());
+    cmd.setErr(new PrintWriter(err, true)); // why: reaches subcommands added after the factory ran
+    assertEquals(ExitCodes.INTERNAL, cmd.execute("boom"));
+    assertEquals(
+        List.of("ingest: internal error: IllegalStateException: a bug", "ingest: run again with --verbose for details"),
+        err.toString().lines().toList());
+
+    StringWriter verbose = new StringWriter();
+    CommandLine again = CommandLineFactory.create(new PrintWriter(new StringWriter()), new PrintWriter(verbose), Map.of(), new String[] {"boom"});
+    again.addSubcommand("boom", new Boom());
+    again.setErr(new PrintWriter(verbose, true));
+    assertEquals(ExitCodes.INTERNAL, again.execute("--verbose", "boom"));
+    assertTrue(verbose.toString().contains("\tat dev.ingest.cli.CommandLineFactoryTest$Boom.call"), verbose.toString());
   }
 }

@@ -188,6 +188,32 @@ class EndToEndIT {
     assertTrue(withQueue(q -> q.stats().liveWorkers()).isEmpty(), "the worker unregistered");
   }
 
+  private static void interrupt(Process p) throws Exception {
+    // why: what Ctrl-C sends; Process.destroy() only sends SIGTERM.
+    assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+  }
+
+  @Test
+  void ctrlCStopsAWorkerGracefullyAndAFollowAtOnceBothExiting130() throws Exception {
+    Path config =
+        Files.writeString(dir.resolve("ingest.properties"), "pipeline.short.steps=delay\npipeline.short.delay.duration=3s\n");
+    jar.env("INGEST_CONFIG", config.toString());
+    String id = withQueue(q -> q.enqueue(NewJob.builder("short").build()).job().id());
+    Process follow = jar.start("status", id, "--follow");
+    Process worker = jar.start("worker", "--shutdown-grace", "30s");
+    await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
+
+    interrupt(follow);
+    assertEquals(130, Jar.await(follow, Duration.ofSeconds(30)), jar.err(follow));
+    assertTrue(!jar.err(follow).contains("\tat "), jar.err(follow));
+
+    interrupt(worker);
+    assertEquals(130, Jar.await(worker, Duration.ofSeconds(30)), jar.err(worker));
+    Job done = job(id);
+    assertEquals(JobStatus.COMPLETED, done.status(), "the running job was let finish within the grace");
+    assertEquals(1, done.attempts());
+  }
+
   @Test
   void sigtermDuringALongJobHandsItBackAtOnceAndExits0() throws Exception {
     Path config =
