@@ -56,12 +56,29 @@ class WebhooksTest {
   }
 
   private void startWith(String urls, String maxAttempts) {
-    Map<String, String> settings =
-        Map.of("webhook.urls", urls, "webhook.secret", SECRET, "webhook.max-attempts", maxAttempts);
+    startWith(Map.of("urls", urls, "secret", SECRET, "max-attempts", maxAttempts));
+  }
+
+  /** A worker and a dispatcher with these webhook options ({@code urls}, {@code secret}, {@code timeout}, …). */
+  private void startWith(Map<String, String> options) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    options.forEach((k, v) -> settings.put("webhook." + k, v));
     h.start(settings);
-    dispatcher =
-        new WebhookDispatcher(h.queue, WebhookSettings.from(Map.of("urls", urls, "secret", SECRET, "max-attempts", maxAttempts)))
-            .start(Duration.ofMillis(100));
+    dispatcher = new WebhookDispatcher(h.queue, WebhookSettings.from(options)).start(Duration.ofMillis(100));
+  }
+
+  private List<Job> deliveries() {
+    return h.queue.list(new JobFilter(null, null, 100)).stream().filter(j -> j.pipeline().equals("webhook")).toList();
+  }
+
+  private Job onlyDelivery(JobStatus status) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() == 1 && deliveries().get(0).status() == status);
+    return deliveries().get(0);
+  }
+
+  private void finishAJob() throws Exception {
+    h.awaitStatus(h.upload(Files.writeString(dir.resolve("job-" + System.nanoTime() + ".txt"), "announce me " + System.nanoTime()), "auto"),
+        JobStatus.COMPLETED);
   }
 
   private List<LoggedRequest> received(String path) {
@@ -153,5 +170,59 @@ class WebhooksTest {
     assertEquals("completed", posted.get("status").asText(), "the job as it was when deleted");
     assertEquals("gone.txt", posted.get("file").get("name").asText());
     assertTrue(WebhookSignature.verify(SECRET, deleted.getHeader(WebhookSignature.HEADER), deleted.getBodyAsString()));
+  }
+
+  @Test
+  void a410GoneStopsTheDeliveryAtOnce() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/gone")).willReturn(aResponse().withStatus(410)));
+    startWith(receiver.baseUrl() + "/gone", "5");
+    finishAJob();
+    Job dead = onlyDelivery(JobStatus.FAILED);
+    assertEquals(1, dead.attempts(), "no retry: the receiver said it is gone for good");
+    assertEquals("webhook_gone", dead.error().type());
+    assertFalse(dead.error().retryable());
+    assertEquals(1, received("/gone").size());
+  }
+
+  @Test
+  void aRedirectIsNotFollowedAndIsRetriedAsAFailure() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/moved")).willReturn(aResponse().withStatus(302).withHeader("Location", receiver.baseUrl() + "/elsewhere")));
+    receiver.stubFor(post(urlEqualTo("/elsewhere")).willReturn(aResponse().withStatus(200)));
+    startWith(receiver.baseUrl() + "/moved", "2");
+    finishAJob();
+    Job dead = onlyDelivery(JobStatus.FAILED);
+    assertEquals(2, dead.attempts());
+    assertTrue(dead.error().message().endsWith("/moved answered 302"), dead.error().message());
+    assertEquals(0, received("/elsewhere").size(), "a signed body is never sent where the receiver did not ask");
+  }
+
+  @Test
+  void anUnreachableReceiverAndOneTooSlowToAnswerAreRetriedThenDeadLettered() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
+    String closed = "http://127.0.0.1:1/hook";
+    startWith(Map.of("urls", closed + "," + receiver.baseUrl() + "/slow", "max-attempts", "2", "timeout", "500ms"));
+    finishAJob();
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() == 2 && deliveries().stream().allMatch(j -> j.status() == JobStatus.FAILED));
+    for (Job dead : deliveries()) {
+      assertEquals(2, dead.attempts());
+      assertEquals("webhook_failed", dead.error().type());
+      assertTrue(dead.error().message().contains("unreachable"), dead.error().message());
+    }
+  }
+
+  @Test
+  void retriesCarryTheSameDeliveryIdAndWithoutASecretNothingIsSigned() throws Exception {
+    receiver.stubFor(post(urlEqualTo("/flaky")).inScenario("flaky").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+    receiver.stubFor(post(urlEqualTo("/flaky")).inScenario("flaky").whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+    startWith(Map.of("urls", receiver.baseUrl() + "/flaky", "max-attempts", "3"));
+    finishAJob();
+    Job delivered = onlyDelivery(JobStatus.COMPLETED);
+    List<LoggedRequest> requests = received("/flaky");
+    assertEquals(2, requests.size());
+    assertEquals(delivered.id(), requests.get(0).getHeader("Ingest-Delivery"));
+    assertEquals(delivered.id(), requests.get(1).getHeader("Ingest-Delivery"), "receivers drop duplicates by this id");
+    assertEquals(requests.get(0).getBodyAsString(), requests.get(1).getBodyAsString());
+    assertFalse(requests.get(1).containsHeader(WebhookSignature.HEADER), "no secret configured: no signature");
   }
 }
