@@ -1,5 +1,7 @@
 package dev.ingest.queue;
 
+import dev.ingest.core.InvalidInputException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -585,10 +587,63 @@ public abstract class JobQueueContract {
     Job b = queue.enqueue(NewJob.builder("p").queue("q2").build()).job();
     assertEquals(List.of(b.id(), a.id()), queue.list(JobFilter.all()).stream().map(Job::id).toList());
     assertEquals(List.of(b.id()), queue.list(new JobFilter(null, "q2", 10)).stream().map(Job::id).toList());
-    assertEquals(
-        List.of(a.id(), b.id()).size(),
-        queue.list(new JobFilter(JobStatus.QUEUED, null, 10)).size());
+    Job done = queue.enqueue(NewJob.builder("p").queue("q3").build()).job();
+    queue.complete(queue.claim("w", List.of("q3"), 1, TTL).get(0), "{}");
+    assertEquals(List.of(b.id(), a.id()), queue.list(new JobFilter(JobStatus.QUEUED, null, 10)).stream().map(Job::id).toList());
+    assertEquals(List.of(done.id()), queue.list(new JobFilter(JobStatus.COMPLETED, null, 10)).stream().map(Job::id).toList());
+    assertEquals(List.of(), queue.list(new JobFilter(JobStatus.COMPLETED, "q2", 10)));
     assertEquals(1, queue.list(new JobFilter(null, null, 1)).size());
+  }
+
+  @Test
+  void aRetryingJobIsCancelledAtOnceAndNeverClaimedAgain() {
+    Job job = enqueue("p");
+    queue.fail(claimOne("w"), Failure.retryable("flaky", "again"));
+    assertEquals(JobStatus.RETRYING, queue.get(job.id()).status());
+    assertEquals(JobStatus.CANCELLED, queue.cancel(job.id()).status());
+    clock.advance(Duration.ofHours(1));
+    assertTrue(queue.claim("w", List.of(), 10, TTL).isEmpty());
+  }
+
+  @Test
+  void retryIsRefusedWhileAnotherUnfinishedJobHoldsItsDedupeKey() {
+    Job first = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-9").build()).job();
+    queue.fail(claimOne("w"), Failure.permanent("bad", "no"));
+    Job second = queue.enqueue(NewJob.builder("p").dedupeKey("invoice-9").build()).job();
+    assertNotEquals(first.id(), second.id(), "the key is free once its job finished");
+    InvalidInputException refused = assertThrows(InvalidInputException.class, () -> queue.retry(first.id()));
+    assertTrue(refused.getMessage().contains("invoice-9"), refused.getMessage());
+    assertEquals(JobStatus.FAILED, queue.get(first.id()).status());
+    assertEquals(JobStatus.QUEUED, queue.get(second.id()).status());
+  }
+
+  @Test
+  void concurrentEnqueuesOfOneDedupeKeyMakeOneJob() throws Exception {
+    int n = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<EnqueueResult>> results = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        results.add(pool.submit(() -> {
+          go.await();
+          return queue.enqueue(NewJob.builder("p").dedupeKey("race").build());
+        }));
+      }
+      go.countDown();
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      int created = 0;
+      for (var f : results) {
+        EnqueueResult r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        ids.add(r.job().id());
+        created += r.deduplicated() ? 0 : 1;
+      }
+      assertEquals(1, ids.size(), "every caller got the one job");
+      assertEquals(1, created);
+      assertEquals(1, queue.list(JobFilter.all()).size());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -734,6 +789,28 @@ public abstract class JobQueueContract {
     queue.complete(claimOne("w1"), "{}");
     queue.complete(claimOne("w1"), "{}");
     assertTrue(takeEvents().isEmpty());
+  }
+
+  @Test
+  void moreEventsThanOneDispatchTakesAreAllDispatchedOnceInOrder() {
+    queue.subscribeToEvents("webhooks");
+    List<String> finished = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      Job job = enqueue("auto");
+      queue.complete(claimOne("w"), "{}");
+      finished.add(job.id());
+    }
+    List<String> seen = new ArrayList<>();
+    List<Integer> batches = new ArrayList<>();
+    int taken;
+    while ((taken = queue.dispatchEvents(100, e -> {
+          seen.add(e.jobId());
+          return List.of();
+        })) > 0) {
+      batches.add(taken);
+    }
+    assertEquals(List.of(100, 100, 50), batches);
+    assertEquals(finished, seen);
   }
 
   @Test
