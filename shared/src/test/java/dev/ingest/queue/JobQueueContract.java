@@ -1,7 +1,5 @@
 package dev.ingest.queue;
 
-import dev.ingest.core.InvalidInputException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingest.core.IllegalTransitionException;
+import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobError;
 import dev.ingest.core.JobProgress;
