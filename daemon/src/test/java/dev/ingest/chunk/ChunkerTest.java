@@ -36,6 +36,7 @@ class ChunkerTest {
   @Test
   void chunksPreferSentenceEnds() {
     List<Chunk> chunks = chunker.split(TestFiles.prose(60), List.of());
+    assertTrue(chunks.size() > 5, "enough chunks to tell: " + chunks.size());
     for (Chunk c : chunks.subList(0, chunks.size() - 1)) {
       assertTrue(c.text().endsWith("."), "chunk does not end a sentence: ..." + c.text().substring(Math.max(0, c.text().length() - 30)));
     }
@@ -45,6 +46,7 @@ class ChunkerTest {
   void consecutiveChunksOverlapAndCoverTheWholeText() {
     String text = TestFiles.prose(60);
     List<Chunk> chunks = chunker.split(text, List.of());
+    assertTrue(chunks.size() > 5, "enough chunks to tell: " + chunks.size());
     for (int i = 1; i < chunks.size(); i++) {
       assertTrue(chunks.get(i).start() < chunks.get(i - 1).end(), "no overlap between " + (i - 1) + " and " + i);
       assertTrue(chunks.get(i).start() > chunks.get(i - 1).start(), "no progress at " + i);
@@ -57,7 +59,9 @@ class ChunkerTest {
   @Test
   void splittingIsDeterministic() {
     String text = TestFiles.prose(80);
-    assertEquals(chunker.split(text, List.of()), chunker.split(text, List.of()));
+    List<Chunk> first = chunker.split(text, List.of());
+    assertTrue(first.size() > 5, "enough chunks to tell: " + first.size());
+    assertEquals(first, chunker.split(text, List.of()));
   }
 
   @Test
@@ -65,6 +69,7 @@ class ChunkerTest {
     String page1 = TestFiles.prose(10);
     String text = page1 + "\n\n" + TestFiles.prose(10);
     List<Chunk> chunks = chunker.split(text, List.of(0, page1.length() + 2));
+    assertTrue(chunks.size() > 1, "chunks on both pages: " + chunks.size());
     assertEquals(1, chunks.get(0).page());
     assertEquals(2, chunks.get(chunks.size() - 1).page());
   }
@@ -73,7 +78,10 @@ class ChunkerTest {
   void aWordLongerThanAChunkIsTheOnlyThingEverCut() {
     String text = "x".repeat(450);
     List<Chunk> chunks = chunker.split(text, List.of());
+    assertEquals(3, chunks.size(), "450 characters in pieces of at most 200");
     assertTrue(chunks.stream().allMatch(c -> c.text().length() <= 200));
+    assertEquals(text, chunks.get(0).text() + text.substring(chunks.get(0).end()), "the first piece is the text's start");
+    assertEquals(text.length(), chunks.get(chunks.size() - 1).end(), "the whole word is covered");
   }
 
   @Test

@@ -2,10 +2,12 @@ package dev.ingest.blob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingest.core.IngestException;
+import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.NotFoundException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -127,7 +129,11 @@ public abstract class BlobStoreContract {
     String id = store.createMultipart("objects/corrupt", PART);
     byte[] data = bytes(1000, 9);
     String wrong = Checksums.crc32c(bytes(1000, 10), 1000);
-    assertThrows(IngestException.class, () -> store.uploadPart("objects/corrupt", id, 1, data, data.length, wrong));
+    // why: a part that does not match its checksum is corrupt input, not a store that is down: never retried.
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> store.uploadPart("objects/corrupt", id, 1, data, data.length, wrong));
+    assertFalse(e.retryable());
+    assertTrue(store.listParts("objects/corrupt", id).isEmpty(), "the corrupt part is not kept");
   }
 
   @Test

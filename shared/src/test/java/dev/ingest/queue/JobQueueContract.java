@@ -699,8 +699,9 @@ public abstract class JobQueueContract {
                   assertTrue(queue.completeAll(batch).isEmpty());
                 }
               });
-      beats.get();
-      completions.get();
+      // why: a deadlock fails this test within a minute instead of hanging the suite
+      beats.get(1, java.util.concurrent.TimeUnit.MINUTES);
+      completions.get(1, java.util.concurrent.TimeUnit.MINUTES);
     } finally {
       pool.shutdownNow();
     }

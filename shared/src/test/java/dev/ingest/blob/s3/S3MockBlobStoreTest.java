@@ -34,7 +34,7 @@ class S3MockBlobStoreTest extends S3ServerBlobStoreContract {
         sent.add(pool.submit(() -> store.uploadPart("objects/many", id, number, data, data.length, Checksums.crc32c(data, data.length))));
       }
       for (Future<?> f : sent) {
-        f.get();
+        f.get(2, java.util.concurrent.TimeUnit.MINUTES); // why: a hung upload fails this test, not the suite
       }
     } finally {
       pool.shutdownNow();
