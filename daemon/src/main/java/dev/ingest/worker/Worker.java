@@ -362,8 +362,7 @@ public final class Worker {
     try {
       switch (reason) {
         case CANCELLED:
-          queue.markCancelled(lease);
-          log.info("cancelled {}", lease.jobId());
+          markCancelled(lease);
           break;
         case LEASE_LOST:
           log.warn("stopped {}: its lease was lost to another worker", lease.jobId());
@@ -378,6 +377,17 @@ public final class Worker {
       log.warn("{}: lease lost before the stop was recorded", lease.jobId());
     } catch (RuntimeException e) {
       log.error("{}: could not record the stop: {}", lease.jobId(), e.getMessage(), e);
+    }
+  }
+
+  private void markCancelled(Lease lease) {
+    try {
+      queue.markCancelled(lease);
+      log.info("cancelled {}", lease.jobId());
+    } catch (LeaseLostException e) {
+      log.warn("{}: lease lost before the cancellation was recorded", lease.jobId());
+    } catch (RuntimeException e) {
+      retryLater(lease, "the cancellation", () -> markCancelled(lease), e);
     }
   }
 
@@ -424,7 +434,23 @@ public final class Worker {
     } catch (LeaseLostException e) {
       log.warn("{}: lease lost before the failure was recorded", lease.jobId());
     } catch (RuntimeException e) {
-      log.error("{}: could not record the failure: {}", lease.jobId(), e.getMessage(), e);
+      // why: the attempt is over; were its outcome dropped, the heartbeat would keep its lease alive and
+      // the job would show running for ever. It is written again until it lands or the lease is gone.
+      retryLater(lease, "the failure", () -> recordFailure(lease, failure, t, started), e);
+    }
+  }
+
+  /** Writes an attempt's outcome again in a second, while the worker runs; a stopped worker lets the lease run out. */
+  private void retryLater(Lease lease, String what, Runnable write, RuntimeException cause) {
+    if (timers.isShutdown()) {
+      log.error("{}: could not record {}, and the worker is stopping: its lease will run out and it will run again", lease.jobId(), what);
+      return;
+    }
+    log.warn("{}: could not record {} (trying again in 1 s): {}", lease.jobId(), what, cause.getMessage());
+    try {
+      timers.schedule(write, 1, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.error("{}: could not record {}: its lease will run out and it will run again", lease.jobId(), what);
     }
   }
 

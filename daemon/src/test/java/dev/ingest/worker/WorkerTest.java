@@ -153,6 +153,27 @@ class WorkerTest {
   }
 
   @Test
+  void aJobWhoseStoredFileIsGoneOrCorruptFailsAtOnceSayingWhich() throws Exception {
+    Job gone = upload(java.nio.file.Files.writeString(dir.resolve("gone.txt"), "this object will vanish"), "auto");
+    Job corrupt = upload(java.nio.file.Files.writeString(dir.resolve("corrupt.txt"), "this object will rot"), "auto");
+    store.delete(gone.file().blobKey());
+    byte[] rotten = "this object will r0t".getBytes(StandardCharsets.UTF_8);
+    store.put(corrupt.file().blobKey(), rotten, rotten.length);
+    start(fast(2), Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(gone).isTerminal() && statusOf(corrupt).isTerminal());
+
+    Job missing = queue.get(gone.id());
+    assertEquals(JobStatus.FAILED, missing.status());
+    assertEquals(1, missing.attempts(), "retrying cannot bring the object back");
+    assertTrue(missing.error().message().contains(gone.file().blobKey()), missing.error().message());
+    Job rotted = queue.get(corrupt.id());
+    assertEquals(JobStatus.FAILED, rotted.status());
+    assertEquals(1, rotted.attempts());
+    assertEquals("integrity", rotted.error().type());
+    assertTrue(rotted.error().message().contains("does not match its SHA-256"), rotted.error().message());
+  }
+
+  @Test
   void configuredPipelineRunsACustomStepFromTheClassPath() throws Exception {
     Path txt = java.nio.file.Files.writeString(dir.resolve("t.txt"), "quiet words");
     Job job = upload(txt, "loud");

@@ -239,6 +239,17 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void aLateHeartbeatDoesNotReviveALeaseThatRanOut() {
+    Job job = enqueue("p");
+    claimOne("stalled");
+    clock.advance(TTL.plusSeconds(1));
+    queue.heartbeat("stalled", TTL); // the worker comes back from a long pause
+    assertEquals(1, queue.reclaimExpired(), "the lease had run out: the job is free for others");
+    assertEquals(JobStatus.RETRYING, queue.get(job.id()).status());
+    assertFalse(queue.heartbeat("stalled", TTL).containsKey(job.id()), "and the stalled worker hears it lost it");
+  }
+
+  @Test
   void expiredLeaseOnTheLastAttemptFailsTheJob() {
     Job job = queue.enqueue(NewJob.builder("p").maxAttempts(1).build()).job();
     claimOne("crashed");

@@ -68,9 +68,11 @@ final class SqlLeases extends SqlQueuePart {
           // failed or cancelled right now, and the next beat renews whatever is still running. A heartbeat
           // that never waits for a row lock cannot be part of a deadlock, whatever order a batch
           // completion of the same worker locks its rows in. Their state is still read and reported below.
+          // why: a lease that ran out stays out: others may already have been told the job is free, and a
+          // worker whose heartbeats failed that long has stopped the job itself.
           h.createUpdate(
                   "UPDATE jobs SET lease_expires_at = :expires, updated_at = :now WHERE id IN ("
-                      + "SELECT id FROM jobs WHERE lease_owner = :owner AND status = 'running' "
+                      + "SELECT id FROM jobs WHERE lease_owner = :owner AND status = 'running' AND lease_expires_at >= :now "
                       + db.dialect().claimLocking() + ")")
               .bind("expires", now + ttl.toMillis())
               .bind("now", now)
