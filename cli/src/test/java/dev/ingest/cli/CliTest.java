@@ -439,6 +439,36 @@ class CliTest {
   }
 
   @Test
+  void oneKeySetEverywhereTakesTheFlagThenTheEnvironmentThenTheNamedFileThenTheDefaultFile() throws Exception {
+    Path xdg = Files.createDirectories(dir.resolve("home/config/ingest"));
+    Files.writeString(xdg.resolve("ingest.properties"), "db=sqlite:/from/xdg.db\n");
+    Path viaEnv = Files.writeString(dir.resolve("env.properties"), "db=sqlite:/from/ingest-config.db\n");
+    Path viaFlag = Files.writeString(dir.resolve("flag.properties"), "db=sqlite:/from/config-flag.db\n");
+    Cli everywhere = new Cli(dir.resolve("home")).env("INGEST_CONFIG", viaEnv.toString()).env("INGEST_DB", "sqlite:/from/env.db");
+
+    assertEquals("sqlite:/from/flag.db flag", db(everywhere.run("--config", viaFlag.toString(), "--db", "sqlite:/from/flag.db", "config", "--json")));
+    assertEquals("sqlite:/from/env.db env", db(everywhere.run("--config", viaFlag.toString(), "config", "--json")));
+    Cli files = new Cli(dir.resolve("home")).env("INGEST_CONFIG", viaEnv.toString());
+    assertEquals("sqlite:/from/config-flag.db file", db(files.run("--config", viaFlag.toString(), "config", "--json")), "--config beats INGEST_CONFIG");
+    assertEquals("sqlite:/from/ingest-config.db file", db(files.run("config", "--json")), "INGEST_CONFIG beats the default file");
+    assertEquals("sqlite:/from/xdg.db file", db(cli.run("config", "--json")), "the default file under XDG_CONFIG_HOME");
+  }
+
+  private static String db(Cli.Result r) throws Exception {
+    assertEquals(0, r.code(), r.err());
+    JsonNode db = json(r.out()).get("settings").get("db");
+    return db.get("value").asText() + " " + db.get("source").asText().split(" ")[0];
+  }
+
+  @Test
+  void aMetricsPortInUseIsAUsageErrorAndTheWorkerDoesNotStart() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Cli.Result r = cli.run("worker", "--drain", "--metrics-port", Integer.toString(taken.getLocalPort()));
+      assertOneLineError(r, ExitCodes.USAGE, "cannot serve metrics on port " + taken.getLocalPort());
+    }
+  }
+
+  @Test
   void verboseShowsTheStackTrace() {
     Cli.Result r = cli.run("--verbose", "upload", dir.resolve("nope.txt").toString());
     assertEquals(ExitCodes.USAGE, r.code());
