@@ -10,7 +10,6 @@ import dev.ingest.core.Ids;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;
 import dev.ingest.core.NewJob;
-import dev.ingest.core.RetryPolicy;
 import dev.ingest.extract.TikaContentTypeDetector;
 import dev.ingest.files.sql.SqlFileCatalog;
 import dev.ingest.metrics.WorkerMetrics;
@@ -22,6 +21,7 @@ import dev.ingest.queue.sql.SqlJobQueue;
 import dev.ingest.upload.UploadListener;
 import dev.ingest.upload.UploadRequest;
 import dev.ingest.upload.UploadService;
+import dev.ingest.testing.WorkerHarness;
 import dev.ingest.upload.sql.SqlUploadSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Jobs that run past their time limit are stopped, recorded as {@code timeout} and never hold a slot for ever. */
 class TimeLimitTest {
   @TempDir Path dir;
+  private WorkerHarness h;
   private Database db;
   private SqlJobQueue queue;
   private LocalBlobStore store;
@@ -47,15 +48,16 @@ class TimeLimitTest {
 
   @BeforeEach
   void setUp() {
-    db = Database.open("sqlite:" + dir.resolve("ingest.db"), 8);
-    queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.backoff(Duration.ofMillis(50), 2.0).withJitter(0));
-    store = new LocalBlobStore(dir.resolve("blobs"));
+    h = new WorkerHarness(dir);
+    db = h.db;
+    queue = h.queue;
+    store = h.store;
   }
 
   @AfterEach
   void tearDown() {
     workers.forEach(w -> w.shutdown(Duration.ZERO));
-    db.close();
+    h.close();
   }
 
   private Worker start(JobRunner runner, int concurrency, WorkerEvents events) {
