@@ -14,9 +14,4 @@ public record Pipeline(String name, List<Step> steps, Duration timeout) {
   public Pipeline(String name, List<Step> steps) {
     this(name, steps, DEFAULT_TIMEOUT);
   }
-
-  /** A job's time limit: its own, capped by this pipeline's. */
-  public Duration limitFor(Duration jobTimeout) {
-    return jobTimeout == null || jobTimeout.compareTo(timeout) > 0 ? timeout : jobTimeout;
-  }
 }

@@ -167,10 +167,14 @@ public final class Pipelines {
             "bad_config", "pipeline '" + name + "' step '" + step + "' is misconfigured: " + e.getMessage(), e);
       }
     }
-    return new Pipeline(name, out, timeout(name));
+    return new Pipeline(name, out, timeLimit(name));
   }
 
-  private Duration timeout(String pipeline) {
+  /**
+   * A pipeline's time limit ({@code pipeline.<name>.timeout}, default 30m) without building its steps: the
+   * worker asks for it as each job starts.
+   */
+  public Duration timeLimit(String pipeline) {
     String key = "pipeline." + pipeline + ".timeout";
     String raw = settings.get(key);
     if (raw == null) {

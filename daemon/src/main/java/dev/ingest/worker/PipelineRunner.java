@@ -30,14 +30,19 @@ public final class PipelineRunner implements JobRunner {
     this.clock = clock;
   }
 
-  /** The job's own limit capped by its pipeline's; a pipeline this worker cannot resolve gets the default. */
+  /**
+   * The job's own limit capped by its pipeline's. why: read from the setting alone; resolving the pipeline
+   * here would build every step twice per job. A limit the worker cannot read gets the default.
+   */
   @Override
   public java.time.Duration timeLimit(dev.ingest.core.Job job) {
+    java.time.Duration pipelineLimit;
     try {
-      return pipelines.resolve(job.pipeline()).limitFor(job.timeout());
+      pipelineLimit = pipelines.timeLimit(job.pipeline());
     } catch (RuntimeException e) {
-      return new dev.ingest.pipeline.Pipeline(job.pipeline(), java.util.List.of()).limitFor(job.timeout());
+      pipelineLimit = dev.ingest.pipeline.Pipeline.DEFAULT_TIMEOUT;
     }
+    return job.timeout() == null || job.timeout().compareTo(pipelineLimit) > 0 ? pipelineLimit : job.timeout();
   }
 
   @Override
