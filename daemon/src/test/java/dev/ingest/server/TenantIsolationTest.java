@@ -131,6 +131,8 @@ class TenantIsolationTest {
 
     assertEquals(404, h.call(h.request("/v1/jobs/" + jobId, globex).delete().build()).status());
     assertEquals(404, h.call(h.request("/v1/files/" + fileId, globex).delete().build()).status());
+    assertEquals(404, h.call(h.request("/v1/files/" + fileId, globex).build()).status());
+    assertEquals("erase-me.txt", h.call(h.request("/v1/files/" + fileId, acmeReader).build()).body().path("name").asText());
     assertEquals(403, h.call(h.request("/v1/jobs/" + jobId, acmeReader).delete().build()).status(), "reading is not erasing");
     assertEquals(400, h.call(h.request("/v1/jobs/" + jobId + "?wait=1h", acme).delete().build()).status());
     assertTrue(h.runtime.queue().find(jobId).isPresent());

@@ -56,17 +56,18 @@ public final class DeleteService {
 
   public Report deleteFiles(String tenant, List<String> fileIds, Duration wait) throws InterruptedException {
     Map<String, Job> jobs = new LinkedHashMap<>();
-    for (String fileId : fileIds) {
-      if (files.describe(tenant, fileId).isEmpty()) {
-        throw new NotFoundException("no file " + fileId);
-      }
-    }
+    fileIds.forEach(id -> file(tenant, id)); // why: an unknown id is refused before anything is touched
     for (String fileId : fileIds) {
       for (String jobId : deletions.jobsOfFile(fileId)) {
         jobs.put(jobId, queue.get(null, jobId));
       }
     }
     return delete(tenant, jobs, fileIds, wait);
+  }
+
+  /** This tenant's file, or {@link NotFoundException}. */
+  public StoredFile file(String tenant, String fileId) {
+    return files.describe(tenant, fileId).orElseThrow(() -> new NotFoundException("no file " + fileId));
   }
 
   public List<StoredFile> listFiles(String tenant, int limit) {

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Erasing for good: {@code DELETE /v1/jobs/{id}} (the job, its results, and its file when no other job uses
- * it), {@code GET /v1/files} and {@code DELETE /v1/files/{id}} (the file with every job of it). Within the
+ * it), {@code GET /v1/files}, {@code GET /v1/files/{id}} and {@code DELETE /v1/files/{id}} (the file with
+ * every job of it). Within the
  * caller's tenant; deleting takes the admin scope, as cancelling does.
  */
 public final class DeleteRoutes {
@@ -35,6 +36,7 @@ public final class DeleteRoutes {
   public void register(Router router) {
     router.add("DELETE", "/v1/jobs/{id}", Access.KEY, this::deleteJob);
     router.add("GET", "/v1/files", Access.KEY, this::listFiles);
+    router.add("GET", "/v1/files/{id}", Access.KEY, this::getFile);
     router.add("DELETE", "/v1/files/{id}", Access.KEY, this::deleteFile);
   }
 
@@ -50,6 +52,12 @@ public final class DeleteRoutes {
     p.require(Scope.ADMIN);
     DeleteService.Report r = deletes.get().deleteFiles(p.tenant(), List.of(ex.param("id")), waitParam(ex));
     ex.json(200, DeletionJson.report(r));
+  }
+
+  private void getFile(Exchange ex) {
+    Principal p = ex.principal();
+    p.require(Scope.READ);
+    ex.json(200, DeletionJson.file(deletes.get().file(p.tenant(), ex.param("id"))));
   }
 
   private void listFiles(Exchange ex) {
