@@ -160,7 +160,8 @@ class WebhooksTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 1);
 
     new dev.ingest.deletion.DeleteService(
-            h.queue, new dev.ingest.files.sql.SqlFileCatalog(h.db), new dev.ingest.queue.sql.SqlDeletions(h.db, dev.ingest.core.Clock.SYSTEM), h.store)
+            h.queue, new dev.ingest.files.sql.SqlFileCatalog(h.db), new dev.ingest.queue.sql.SqlDeletions(h.db, dev.ingest.core.Clock.SYSTEM), h.store,
+            dev.ingest.core.Clock.SYSTEM)
         .deleteJobs(null, List.of(job.id()), Duration.ZERO);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 2);

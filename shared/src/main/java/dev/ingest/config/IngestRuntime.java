@@ -119,7 +119,7 @@ public final class IngestRuntime implements AutoCloseable {
 
   /** Deleting jobs and files for good. */
   public dev.ingest.deletion.DeleteService deletes() {
-    return new dev.ingest.deletion.DeleteService(queue, files, new dev.ingest.queue.sql.SqlDeletions(database, clock), store());
+    return new dev.ingest.deletion.DeleteService(queue, files, new dev.ingest.queue.sql.SqlDeletions(database, clock), store(), clock);
   }
 
   public synchronized BlobStore store() {

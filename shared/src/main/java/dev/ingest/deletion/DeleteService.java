@@ -35,8 +35,11 @@ public final class DeleteService {
   private final FileCatalog files;
   private final Deletions deletions;
   private final BlobStore store;
+  private final dev.ingest.core.Clock clock;
 
-  public DeleteService(JobQueue queue, FileCatalog files, Deletions deletions, BlobStore store) {
+  /** {@code clock}: the queue's, so "the lease ran out" means here what it means to the database. */
+  public DeleteService(JobQueue queue, FileCatalog files, Deletions deletions, BlobStore store, dev.ingest.core.Clock clock) {
+    this.clock = clock;
     this.queue = queue;
     this.files = files;
     this.deletions = deletions;
@@ -115,15 +118,15 @@ public final class DeleteService {
     }
     long deadline = System.nanoTime() + wait.toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
-      running.removeIf(id -> queue.find(id).map(j -> j.status().isTerminal() || leaseRanOut(j)).orElse(true));
+      running.removeIf(id -> queue.find(id).map(j -> j.status().isTerminal() || leaseRanOut(j, clock.now())).orElse(true));
       if (!running.isEmpty()) {
         Thread.sleep(200); // why: polling the row; a worker notices the cancel at its next heartbeat
       }
     }
   }
 
-  private static boolean leaseRanOut(Job job) {
-    return job.leaseExpiresAt() != null && job.leaseExpiresAt().isBefore(Instant.now());
+  private static boolean leaseRanOut(Job job, Instant now) {
+    return job.leaseExpiresAt() != null && job.leaseExpiresAt().isBefore(now);
   }
 
   /**

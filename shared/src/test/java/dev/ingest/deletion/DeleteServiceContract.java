@@ -64,7 +64,7 @@ public abstract class DeleteServiceContract {
     queue = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.DEFAULT);
     SqlFileCatalog files = new SqlFileCatalog(db);
     deletions = new SqlDeletions(db, Clock.SYSTEM);
-    deletes = new DeleteService(queue, files, deletions, store);
+    deletes = new DeleteService(queue, files, deletions, store, Clock.SYSTEM);
     uploads = new UploadService(store, files, new SqlUploadSessions(db), queue, ContentTypeDetector.UNKNOWN, Clock.SYSTEM);
   }
 
@@ -190,7 +190,7 @@ public abstract class DeleteServiceContract {
     assertTrue(stored(job.file().blobKey()));
     assertEquals(3, deletions.pendingObjects(10).size());
 
-    new DeleteService(queue, new SqlFileCatalog(db), deletions, store).sweep();
+    new DeleteService(queue, new SqlFileCatalog(db), deletions, store, Clock.SYSTEM).sweep();
     assertFalse(stored(job.file().blobKey()));
     assertFalse(stored(BlobKeys.result(job.id(), "text.txt")));
     assertTrue(deletions.pendingObjects(10).isEmpty());
