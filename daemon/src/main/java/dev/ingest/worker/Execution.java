@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Execution {
   private final Lease lease;
   private final AtomicBoolean settled = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger(); // WAITING, STARTED, GIVEN_BACK
   private volatile Reason stopReason;
   private volatile String step;
   private volatile boolean abandoned;
@@ -81,6 +82,20 @@ public final class Execution {
 
   String step() {
     return step;
+  }
+
+  /** True when this attempt may run: claimed ahead, it was not given back to the queue first. */
+  boolean start() {
+    return phase.compareAndSet(0, 1);
+  }
+
+  /** True when this attempt, claimed ahead, had not started and now never will: its lease goes back to the queue. */
+  boolean giveBack() {
+    return phase.compareAndSet(0, 2);
+  }
+
+  boolean waiting() {
+    return phase.get() == 0;
   }
 
   /** True for the one caller that records this attempt's outcome; false for everyone after it. */

@@ -50,7 +50,11 @@ public final class Worker {
   private final WorkerOptions options;
   private final Clock clock;
   private final String id;
+  /** Claimed and not finished: running on a thread, or claimed ahead and waiting for one. */
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
+  /** Running on a thread now (at most the concurrency, plus abandoned ones). */
+  private final java.util.Set<Execution> active = ConcurrentHashMap.newKeySet();
+  private final ClaimSizer sizer;
   private final Object wake = new Object();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ThreadPoolExecutor executor;
@@ -60,6 +64,8 @@ public final class Worker {
   private volatile Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
   private volatile boolean stopping;
   private boolean wakeRequested; // guarded by wake
+  /** A job that finishes with this many or fewer jobs claimed ahead wakes the poller to claim more. */
+  private volatile int wakeBelow = Integer.MAX_VALUE;
   private volatile Instant lastHeartbeat;
   private Thread poller;
 
@@ -76,6 +82,7 @@ public final class Worker {
     this.runner = runner;
     this.options = options;
     this.clock = clock;
+    this.sizer = new ClaimSizer(options.concurrency(), options.prefetch());
     this.executor =
         new ThreadPoolExecutor(
             options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -153,9 +160,18 @@ public final class Worker {
     long idle = options.minPoll().toMillis();
     while (!stopping) {
       try {
-        // why: claiming a few more than the threads can run keeps them busy between claims.
-        int free = options.concurrency() + options.prefetch() - running.size();
-        if (free > 0) {
+        int ahead = sizer.ahead(longestRunningNanos());
+        int waiting = running.size() - active.size();
+        int free = options.concurrency() + ahead - running.size();
+        // why: twice the target before any goes back, so the average's wobble does not churn leases.
+        if (waiting > 2 * ahead && sizer.sizing()) {
+          giveBack(waiting - ahead);
+        }
+        // why: with idle threads claim at once; with threads busy, top the jobs claimed ahead up only once
+        // half of them are gone, so short jobs are claimed in batches and not one round trip each.
+        boolean claim = active.size() < options.concurrency() ? free > 0 : free > 0 && waiting <= ahead / 2;
+        wakeBelow = ahead / 2;
+        if (claim) {
           List<Lease> leases = queue.claim(id, options.queues(), free, options.leaseTtl());
           for (Lease lease : leases) {
             launch(lease);
@@ -185,6 +201,43 @@ public final class Worker {
     }
     if (options.drain() && !stopping) {
       new Thread(() -> shutdown(options.shutdownGrace()), "ingest-drain").start();
+    }
+  }
+
+  private long longestRunningNanos() {
+    long now = System.nanoTime();
+    long longest = 0;
+    for (Execution e : active) {
+      longest = Math.max(longest, now - e.startedNanos());
+    }
+    return longest;
+  }
+
+  /**
+   * Jobs claimed ahead that turned out longer than the claim was sized for: the ones not started yet go back
+   * to the queue (their attempt unspent), where idle workers can take them.
+   */
+  private void giveBack(int n) {
+    int given = 0;
+    for (Execution e : running.values()) {
+      if (given == n) {
+        break;
+      }
+      if (e.giveBack()) {
+        given++;
+        running.remove(e.lease().jobId(), e);
+        try {
+          queue.release(e.lease());
+        } catch (LeaseLostException lost) {
+          // reclaimed meanwhile; nothing to give back
+        } catch (RuntimeException ex) {
+          // why: unreleased, its lease runs out and the job runs again elsewhere; nothing is lost.
+          log.warn("could not give {} back to the queue: {}", e.lease().jobId(), ex.getMessage());
+        }
+      }
+    }
+    if (given > 0) {
+      log.debug("gave {} job(s) claimed ahead back to the queue: jobs now run longer than claimed for", given);
     }
   }
 
@@ -218,8 +271,12 @@ public final class Worker {
   // ---- running one job ----------------------------------------------------------------------------
 
   private void execute(Execution execution) {
+    if (!execution.start()) {
+      return; // given back to the queue before a thread was free
+    }
     Lease lease = execution.lease();
     execution.bind(Thread.currentThread());
+    active.add(execution);
     MDC.put("jobId", lease.jobId());
     MDC.put("workerId", id);
     long started = execution.startedNanos();
@@ -265,13 +322,19 @@ public final class Worker {
       }
       execution.bind(null);
       Thread.interrupted(); // why: a stale interrupt must not leak into the next job on this thread
+      active.remove(execution);
+      sizer.finished(System.nanoTime() - started);
       running.remove(lease.jobId(), execution);
       if (execution.abandoned()) {
         resizePool(-1);
         log.info("{}: the step that ran past its time limit returned at last; its thread is free", lease.jobId());
       }
       MDC.clear();
-      wakeUp();
+      // why: the poller only claims again once a thread is idle or the jobs claimed ahead ran low; waking it
+      // for every finished job would cost a thread switch per job.
+      if (running.size() - active.size() <= wakeBelow) {
+        wakeUp();
+      }
     }
   }
 
@@ -300,6 +363,7 @@ public final class Worker {
     Lease lease = execution.lease();
     execution.abandon();
     resizePool(+1);
+    active.remove(execution);
     running.remove(lease.jobId(), execution);
     log.error("{} ignored the stop for {}{}; its slot is given back and its thread left to finish",
         lease.jobId(), Durations.format(timeoutGrace), inStep(execution));

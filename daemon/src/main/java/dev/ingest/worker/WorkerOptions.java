@@ -20,13 +20,15 @@ public record WorkerOptions(
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_POLL = Duration.ofMillis(5);
   public static final Duration DEFAULT_MAX_POLL = Duration.ofMillis(50);
+  /** {@code prefetch}: claim ahead as the jobs' lengths call for (see {@code ClaimSizer}); the default. */
+  public static final int AUTO = -1;
 
   public WorkerOptions {
     queues = List.copyOf(queues);
     if (concurrency < 1) {
       throw new dev.ingest.core.InvalidInputException("--concurrency must be at least 1");
     }
-    if (prefetch < 0) {
+    if (prefetch < 0 && prefetch != AUTO) {
       throw new dev.ingest.core.InvalidInputException("--prefetch must not be negative");
     }
     if (heartbeat.compareTo(leaseTtl) >= 0) {
@@ -37,12 +39,12 @@ public record WorkerOptions(
   public static WorkerOptions defaults() {
     return new WorkerOptions(
         DEFAULT_CONCURRENCY, List.of(), DEFAULT_LEASE_TTL, DEFAULT_LEASE_TTL.dividedBy(3), DEFAULT_SHUTDOWN_GRACE,
-        false, DEFAULT_MIN_POLL, DEFAULT_MAX_POLL, DEFAULT_CONCURRENCY);
+        false, DEFAULT_MIN_POLL, DEFAULT_MAX_POLL, AUTO);
   }
 
-  /** N threads, and as many jobs claimed ahead. */
+  /** N threads. */
   public WorkerOptions withConcurrency(int n) {
-    return new WorkerOptions(n, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, n);
+    return new WorkerOptions(n, queues, leaseTtl, heartbeat, shutdownGrace, drain, minPoll, maxPoll, prefetch);
   }
 
   public WorkerOptions withPrefetch(int prefetch) {

@@ -37,7 +37,7 @@ public final class QueueBench {
     int workers = Integer.parseInt(opts.getOrDefault("workers", "3"));
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "4"));
     int samples = Integer.parseInt(opts.getOrDefault("samples", "200"));
-    String prefetch = opts.getOrDefault("prefetch", String.valueOf(concurrency));
+    String prefetch = opts.getOrDefault("prefetch", "auto");
     Path home = Files.createTempDirectory("ingest-bench-");
     String db = opts.getOrDefault("db", "sqlite:" + home.resolve("bench.db"));
     String queue = "bench_" + Ids.generate("", System.currentTimeMillis()).substring(10, 20);

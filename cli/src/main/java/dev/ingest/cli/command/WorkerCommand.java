@@ -55,9 +55,11 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--prefetch",
-      paramLabel = "N",
-      description = "Jobs claimed ahead of free threads (default: the concurrency; config worker.prefetch).")
-  Integer prefetch;
+      paramLabel = "N|auto",
+      description =
+          "Jobs claimed ahead of busy threads; auto (the default) claims about 100 ms of work ahead, sized from "
+              + "how long jobs take: many for short jobs, none for long ones (config worker.prefetch).")
+  String prefetch;
 
   @Option(
       names = "--metrics-port",
@@ -197,6 +199,24 @@ public final class WorkerCommand implements Callable<Integer> {
     return new WorkerOptions(
         n, q, ttl, beat, grace, drain, WorkerOptions.DEFAULT_MIN_POLL,
         config.getDuration("worker.poll-max", WorkerOptions.DEFAULT_MAX_POLL),
-        prefetch != null ? prefetch : config.getInt("worker.prefetch", n));
+        prefetch(prefetch != null ? "--prefetch" : "worker.prefetch", prefetch != null ? prefetch : config.get("worker.prefetch").orElse("auto")));
+  }
+
+  private static int prefetch(String from, String value) {
+    return Flags.read(from, () -> {
+      if (value.trim().equalsIgnoreCase("auto")) {
+        return WorkerOptions.AUTO;
+      }
+      int n;
+      try {
+        n = Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new dev.ingest.core.InvalidInputException("expected a number of jobs or auto, got '" + value + "'");
+      }
+      if (n < 0) {
+        throw new dev.ingest.core.InvalidInputException("must not be negative, got " + n);
+      }
+      return n;
+    });
   }
 }
