@@ -21,6 +21,17 @@ public final class ExitCodes {
 
   private ExitCodes() {}
 
+  /** The {@code error.type} of a --json line for an error of this exit code. */
+  public static String typeOf(int code) {
+    return switch (code) {
+      case USAGE -> "invalid_input";
+      case NOT_FOUND -> "not_found";
+      case UNAVAILABLE -> "unavailable";
+      case INTERRUPTED -> "interrupted";
+      default -> "internal";
+    };
+  }
+
   public static int of(Throwable e) {
     if (e instanceof CommandLine.ParameterException || e instanceof InvalidInputException) {
       return USAGE;

@@ -62,6 +62,7 @@ class FlagsFirstTest {
         bad("upload --priority", "priority", "upload", f, "--priority", "whenever"),
         bad("upload --dedupe-key", "--dedupe-key", "upload", f, "--dedupe-key", " "),
         bad("upload --max-attempts", "--max-attempts", "upload", f, "--max-attempts", "-3"),
+        bad("upload --jobs", "--jobs", "upload", f, "--jobs", "0"),
         bad("upload --max-attempts", "--max-attempts", "upload", f, "--max-attempts", "three"),
         bad("upload --meta", "--meta", "upload", f, "--meta", "=x"),
         bad("upload --part-size", "--part-size", "upload", f, "--part-size", "1KiB"),

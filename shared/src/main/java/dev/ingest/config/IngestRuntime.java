@@ -130,7 +130,17 @@ public final class IngestRuntime implements AutoCloseable {
   }
 
   public UploadService uploads(ContentTypeDetector detector) {
-    return new UploadService(store(), files, sessions, queue, detector, clock);
+    return new UploadService(store(), files, sessions, queue, detector, clock).transactions(transactions());
+  }
+
+  /** Transactions on this runtime's database: catalog and queue calls inside one join it. */
+  public dev.ingest.core.Transactions transactions() {
+    return new dev.ingest.core.Transactions() {
+      @Override
+      public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return database.inTransaction(h -> work.get());
+      }
+    };
   }
 
   /** Opens the blob store the configuration names, without the database. */

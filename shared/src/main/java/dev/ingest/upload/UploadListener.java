@@ -10,6 +10,9 @@ public interface UploadListener {
 
   default void fileFinished(UploadOutcome outcome) {}
 
+  /** A file of a batch could not be uploaded; the batch goes on with the others. */
+  default void fileFailed(Path path, RuntimeException error) {}
+
   /** Something the user should know, such as a restart because the file changed. */
   default void note(String message) {}
 

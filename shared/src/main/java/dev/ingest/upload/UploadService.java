@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,9 @@ public final class UploadService {
   private final Clock clock;
   /** Makes the throttle of one upload from its {@code limitRate}; tests put a clock of their own in. */
   java.util.function.LongFunction<Throttle> throttles = Throttle::perSecond;
+  private dev.ingest.core.Transactions transactions = dev.ingest.core.Transactions.NONE;
+  /** New small files of uploads running at once: registered and enqueued in one transaction per group. */
+  private final GroupCommit<Admission, Admitted> admissions = new GroupCommit<>(this::admitAll, this::admitOne);
 
   public UploadService(
       BlobStore store,
@@ -55,6 +60,20 @@ public final class UploadService {
     this.clock = clock;
   }
 
+  /**
+   * Lets uploads that run at once (a batch's threads) register their new files and enqueue their jobs in one
+   * transaction per group, instead of each taking the database's write lock twice.
+   */
+  public UploadService transactions(dev.ingest.core.Transactions transactions) {
+    this.transactions = transactions;
+    return this;
+  }
+
+  /** New files waiting for their group's transaction (tests). */
+  int pendingAdmissions() {
+    return admissions.pendingCount();
+  }
+
   public UploadOutcome upload(Path path, UploadRequest request, UploadListener listener) {
     BasicFileAttributes attrs = readAttributes(path);
     long size = attrs.size();
@@ -66,7 +85,10 @@ public final class UploadService {
     FileRef file =
         new FileRef(stored.file.id(), name, size, stored.file.sha256(), stored.file.mimeType(), stored.file.blobKey());
 
-    Admitted admitted = enqueueFor(NewJob.DEFAULT_TENANT, file, request);
+    Admitted admitted =
+        stored.registered
+            ? enqueueFor(NewJob.DEFAULT_TENANT, file, request)
+            : admissions.submit(new Admission(NewJob.DEFAULT_TENANT, file, request));
     UploadOutcome outcome =
         new UploadOutcome(path, admitted.file(), admitted.job(), admitted.deduplicated(), stored.bytesSent, stored.resumed);
     listener.fileFinished(outcome);
@@ -93,23 +115,65 @@ public final class UploadService {
         return new Admitted(file, live.get(), true);
       }
     }
-    EnqueueResult enqueued =
-        queue.enqueue(
-            NewJob.builder(request.pipeline())
-                .tenant(tenant)
-                .queue(request.queue())
-                .priority(request.priority())
-                .maxAttempts(request.maxAttempts())
-                .dedupeKey(request.dedupeKey())
-                .file(file)
-                .meta(request.meta())
-                .timeout(request.timeout())
-                .options(request.options())
-                .build());
+    EnqueueResult enqueued = queue.enqueue(jobFor(tenant, file, request));
     return new Admitted(file, enqueued.job(), enqueued.deduplicated());
   }
 
-  private record Stored(FileRef file, long bytesSent, boolean resumed) {}
+  private static NewJob jobFor(String tenant, FileRef file, UploadRequest request) {
+    return NewJob.builder(request.pipeline())
+        .tenant(tenant)
+        .queue(request.queue())
+        .priority(request.priority())
+        .maxAttempts(request.maxAttempts())
+        .dedupeKey(request.dedupeKey())
+        .file(file)
+        .meta(request.meta())
+        .timeout(request.timeout())
+        .options(request.options())
+        .build();
+  }
+
+  /** A file just put into the store, not yet in the catalog, and the job it is to get. */
+  private record Admission(String tenant, FileRef file, UploadRequest request) {}
+
+  private Admitted admitOne(Admission a) {
+    return enqueueFor(a.tenant(), register(a.tenant(), a.file()), a.request());
+  }
+
+  /**
+   * A group's files and jobs in one transaction. New content has no job yet, so nothing is looked up; a file
+   * whose content another upload registered meanwhile, or a dedupe key, sends the group one by one instead.
+   */
+  private List<Admitted> admitAll(List<Admission> group) {
+    if (group.stream().anyMatch(a -> a.request().dedupeKey() != null)) {
+      throw new IllegalStateException("dedupe keys are resolved one job at a time");
+    }
+    return transactions.inTransaction(
+        () -> {
+          java.time.Instant now = clock.now();
+          List<NewJob> jobs = new ArrayList<>(group.size());
+          for (Admission a : group) {
+            FileRef recorded = files.add(a.tenant(), a.file(), now);
+            if (!recorded.id().equals(a.file().id())) {
+              throw new IllegalStateException("the same content was registered meanwhile");
+            }
+            jobs.add(jobFor(a.tenant(), a.file(), a.request()));
+          }
+          List<EnqueueResult> enqueued = queue.enqueueAll(jobs);
+          List<Admitted> admitted = new ArrayList<>(group.size());
+          for (int i = 0; i < group.size(); i++) {
+            admitted.add(new Admitted(group.get(i).file(), enqueued.get(i).job(), enqueued.get(i).deduplicated()));
+          }
+          return admitted;
+        });
+  }
+
+  /** {@code registered}: the file is in the catalog; otherwise it is only in the store, to be registered. */
+  private record Stored(FileRef file, long bytesSent, boolean resumed, boolean registered) {
+    Stored(FileRef file, long bytesSent, boolean resumed) {
+      this(file, bytesSent, resumed, true);
+    }
+  }
 
   private Stored store(Path path, String name, long size, long mtime, UploadRequest request, UploadListener listener) {
     String absolute = path.toAbsolutePath().normalize().toString();
@@ -147,7 +211,7 @@ public final class UploadService {
       PartTransfer.Single single = PartTransfer.putWhole(store, key, path, size, throttles.apply(request.limitRate()));
       listener.bytesDone(size);
       checkUnchanged(path, size, mtime);
-      return new Stored(register(new FileRef(fileId, name, size, single.sha256(), mime, key)), size, false);
+      return new Stored(new FileRef(fileId, name, size, single.sha256(), mime, key), size, false, false);
     }
     String uploadId = store.createMultipart(key, partSize);
     UploadSession session =

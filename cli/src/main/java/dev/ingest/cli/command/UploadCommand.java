@@ -6,6 +6,7 @@ import dev.ingest.cli.render.UploadJson;
 import dev.ingest.cli.render.JobText;
 import dev.ingest.json.Json;
 import dev.ingest.cli.render.UploadProgress;
+import dev.ingest.cli.client.BatchUpload;
 import dev.ingest.cli.client.IngestClient;
 import dev.ingest.config.Sizes;
 import dev.ingest.core.Job;
@@ -76,6 +77,9 @@ public final class UploadCommand implements Callable<Integer> {
   @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Parts uploaded at once (default: ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(names = "--jobs", defaultValue = "4", paramLabel = "N", description = "Files uploaded at once (default: ${DEFAULT-VALUE}); large files take turns within the memory for part buffers.")
+  int jobs;
+
   @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the upload's bandwidth, e.g. 10MiB/s; 0 for none (default: none; config upload.limit-rate).")
   String limitRate;
 
@@ -93,6 +97,8 @@ public final class UploadCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "One JSON object per file on stdout.")
   boolean json;
+
+  private static final int MAX_JOBS = 64;
 
   /** Part buffers must fit the heap with room to spare; say so plainly instead of running out of memory. */
   private static void checkMemory(UploadRequest request) {
@@ -122,6 +128,9 @@ public final class UploadCommand implements Callable<Integer> {
     JobFields.meta("--meta", meta);
     long part = partSize == null ? 0 : UploadRequest.checkPartSize("--part-size", Flags.read("--part-size", () -> Sizes.parse(partSize)));
     UploadRequest.checkParallel("--parallel", parallel);
+    if (jobs < 1 || jobs > MAX_JOBS) {
+      throw new dev.ingest.core.InvalidInputException("--jobs must be between 1 and " + MAX_JOBS + ", got " + jobs);
+    }
     String rate = limitRate != null ? limitRate : config.get("upload.limit-rate").orElse(null);
     long bytesPerSecond = rate == null ? 0 : Flags.read(limitRate != null ? "--limit-rate" : "upload.limit-rate", () -> Sizes.parseRate(rate));
     java.time.Duration limit =
@@ -160,21 +169,29 @@ public final class UploadCommand implements Callable<Integer> {
     UploadLimits limits = Flags.uploadLimits(config, null, null, null, null);
     List<Path> files = FileWalker.expand(paths);
     checkLimits(files, limits);
-    try (IngestClient client = root.client(parallel + 1)) {
-      List<UploadOutcome> outcomes = new ArrayList<>();
+    try (IngestClient client = root.client(Math.min(16, jobs + parallel + 1))) {
       boolean terminal = !noProgress && System.console() != null;
+      boolean verbose = root.verbose();
+      List<BatchUpload.Result> results;
       try (UploadProgress progress = UploadProgress.create(terminal, FileWalker.totalSize(files), files.size(), err)) {
-        for (Path file : files) {
-          UploadOutcome outcome = client.upload(file, request, progress);
-          outcomes.add(outcome);
-          if (!await) {
-            out.println(json ? Json.line(UploadJson.upload(outcome, outcome.job())) : JobText.upload(outcome));
-            out.flush();
-          }
-        }
+        // why: the part buffers of all files at once stay within the share of the heap checkMemory allows one.
+        long memory = Runtime.getRuntime().maxMemory() * 6 / 10;
+        results =
+            new BatchUpload(client, request, jobs, memory)
+                .run(files, progress, result -> {
+                  if (result.failed()) {
+                    reportFailure(result, out, err, verbose);
+                  } else if (!await) {
+                    out.println(json ? Json.line(UploadJson.upload(result.outcome(), result.outcome().job())) : JobText.upload(result.outcome()));
+                    out.flush();
+                  }
+                });
       }
-      if (!await) {
-        return ExitCodes.OK;
+      // why: a file that could not be stored decides the exit code over jobs that ran: it is the bigger news.
+      int uploadCode = results.stream().filter(BatchUpload.Result::failed).findFirst().map(r -> ExitCodes.of(r.error())).orElse(ExitCodes.OK);
+      List<UploadOutcome> outcomes = results.stream().filter(r -> !r.failed()).map(BatchUpload.Result::outcome).toList();
+      if (!await || outcomes.isEmpty()) {
+        return uploadCode;
       }
       List<String> ids = outcomes.stream().map(o -> o.job().id()).distinct().toList();
       List<Job> done =
@@ -191,7 +208,22 @@ public final class UploadCommand implements Callable<Integer> {
         out.println(json ? Json.line(UploadJson.upload(outcome, job)) : JobText.line(job));
       }
       out.flush();
-      return allCompleted ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+      return uploadCode != ExitCodes.OK ? uploadCode : allCompleted ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+    }
+  }
+
+  /** A file of the batch that could not be uploaded: one line on stderr, and with --json one on stdout. */
+  private void reportFailure(BatchUpload.Result result, PrintWriter out, PrintWriter err, boolean verbose) {
+    String path = result.path().toString();
+    String message = result.error().getMessage() == null ? result.error().getClass().getSimpleName() : result.error().getMessage();
+    err.println("ingest: " + (message.contains(path) ? message : path + ": " + message));
+    if (verbose) {
+      result.error().printStackTrace(err);
+    }
+    err.flush();
+    if (json) {
+      out.println(Json.line(UploadJson.failure(result.path(), result.error(), ExitCodes.of(result.error()))));
+      out.flush();
     }
   }
 }

@@ -26,4 +26,17 @@ public final class UploadJson {
     return o;
   }
 
+  /**
+   * The {@code upload --json} line of a file that could not be stored: its path and
+   * {@code error{message, type, exitCode}}; no job was enqueued for it.
+   */
+  public static ObjectNode failure(java.nio.file.Path path, RuntimeException error, int exitCode) {
+    ObjectNode o = Json.object();
+    o.put("path", path.toString());
+    ObjectNode e = o.putObject("error");
+    e.put("message", error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+    e.put("type", dev.ingest.cli.ExitCodes.typeOf(exitCode));
+    e.put("exitCode", exitCode);
+    return o;
+  }
 }

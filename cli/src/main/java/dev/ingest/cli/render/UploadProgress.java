@@ -9,12 +9,15 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on stderr for a batch of uploads: bytes acknowledged, rate, ETA, and file n of m. */
+/**
+ * One progress bar on stderr for a batch of uploads, however many files go up at once: bytes acknowledged,
+ * rate, ETA, and files done of all. Called from the batch's threads.
+ */
 public final class UploadProgress implements UploadListener, AutoCloseable {
   private final ProgressBar bar;
   private final PrintWriter err;
   private final int files;
-  private int current;
+  private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
 
   private UploadProgress(ProgressBar bar, PrintWriter err, int files) {
     this.bar = bar;
@@ -42,9 +45,8 @@ public final class UploadProgress implements UploadListener, AutoCloseable {
 
   @Override
   public void fileStarted(Path path, long size) {
-    current++;
-    if (bar != null) {
-      bar.setExtraMessage(" file " + current + "/" + files + " " + path.getFileName());
+    if (bar != null && files == 1) {
+      bar.setExtraMessage(" " + path.getFileName());
     }
   }
 
@@ -56,10 +58,24 @@ public final class UploadProgress implements UploadListener, AutoCloseable {
   }
 
   @Override
-  public void fileFinished(UploadOutcome outcome) {}
+  public void fileFinished(UploadOutcome outcome) {
+    fileDone();
+  }
 
   @Override
-  public void note(String message) {
+  public void fileFailed(Path path, RuntimeException error) {
+    fileDone();
+  }
+
+  private void fileDone() {
+    int n = done.incrementAndGet();
+    if (bar != null && files > 1) {
+      bar.setExtraMessage(" files " + n + "/" + files);
+    }
+  }
+
+  @Override
+  public synchronized void note(String message) {
     err.println("ingest: " + message);
     err.flush();
   }
