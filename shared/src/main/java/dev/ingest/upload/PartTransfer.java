@@ -34,8 +34,6 @@ import java.util.concurrent.Future;
 final class PartTransfer {
   record Result(String sha256, List<UploadedPart> parts, long bytesSent) {}
 
-  record Single(String sha256) {}
-
   private final BlobStore store;
   private final UploadSessions sessions;
   private final UploadSession session;
@@ -155,18 +153,22 @@ final class PartTransfer {
   }
 
   /** Reads a small file whole and stores it with one put. */
-  static Single putWhole(BlobStore store, String key, Path path, long size, Throttle throttle) {
+  /** A one-part file's bytes, paced by the throttle; a size other than the one seen before means it changed. */
+  static byte[] readWhole(Path path, long size, Throttle throttle) {
     try {
       throttle.acquireSliced(size);
       byte[] data = Files.readAllBytes(path);
       if (data.length != size) {
         throw new InvalidInputException(path + " changed while it was being uploaded; run the upload again");
       }
-      store.put(key, data, data.length);
-      return new Single(HexFormat.of().formatHex(sha256Digest().digest(data)));
+      return data;
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(sha256Digest().digest(data));
   }
 
   static String sha256(Path path) {
