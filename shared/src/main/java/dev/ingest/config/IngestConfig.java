@@ -133,7 +133,15 @@ public final class IngestConfig {
   }
 
   public java.time.Duration getDuration(String key, java.time.Duration fallback) {
-    return get(key).map(Durations::parse).orElse(fallback);
+    return get(key)
+        .map(v -> {
+          try {
+            return Durations.parse(v);
+          } catch (InvalidInputException e) {
+            throw new InvalidInputException(key + " (" + sourceOf(key) + "): " + e.getMessage(), e);
+          }
+        })
+        .orElse(fallback);
   }
 
   /** Where the value of a key came from: flag, env, file or default. */

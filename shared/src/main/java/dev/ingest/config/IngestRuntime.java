@@ -44,7 +44,8 @@ public final class IngestRuntime implements AutoCloseable {
   /** Opens the database (migrating its schema); the blob store opens on first use. */
   public static IngestRuntime open(IngestConfig config, int poolSize) {
     String url = config.get(IngestConfig.DB).orElseThrow();
-    Database database = Database.open(url, poolSize);
+    Database database =
+        Database.open(url, poolSize, config.getDuration("db.busy-timeout", Database.DEFAULT_BUSY_TIMEOUT));
     try {
       return new IngestRuntime(config, database.clock(localClock()), database);
     } catch (RuntimeException e) {

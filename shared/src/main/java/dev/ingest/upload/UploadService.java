@@ -85,10 +85,17 @@ public final class UploadService {
     FileRef file =
         new FileRef(stored.file.id(), name, size, stored.file.sha256(), stored.file.mimeType(), stored.file.blobKey());
 
-    Admitted admitted =
-        stored.registered
-            ? enqueueFor(NewJob.DEFAULT_TENANT, file, request)
-            : admissions.submit(new Admission(NewJob.DEFAULT_TENANT, file, request));
+    Admitted admitted;
+    if (stored.registered) {
+      admitted = enqueueFor(NewJob.DEFAULT_TENANT, file, request);
+    } else {
+      try {
+        admitted = admissions.submit(new Admission(NewJob.DEFAULT_TENANT, file, request));
+      } catch (RuntimeException e) {
+        dropUnregistered(file);
+        throw e;
+      }
+    }
     UploadOutcome outcome =
         new UploadOutcome(path, admitted.file(), admitted.job(), admitted.deduplicated(), stored.bytesSent, stored.resumed);
     listener.fileFinished(outcome);
@@ -323,6 +330,20 @@ public final class UploadService {
       store.delete(file.blobKey());
     }
     return recorded;
+  }
+
+  /**
+   * The object of a file that could not be registered (the database locked or down): removed, so the store
+   * holds nothing the catalog does not know. Left where the row did land, or where that cannot be told.
+   */
+  private void dropUnregistered(FileRef file) {
+    try {
+      if (files.find(file.id()).isEmpty()) {
+        store.delete(file.blobKey());
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not remove the object of unregistered file {}: {}", file.id(), e.getMessage());
+    }
   }
 
   private void discard(UploadSession session) {

@@ -26,7 +26,7 @@ public final class ConfigCommand implements Callable<Integer> {
   /** The settings worth showing even when unset. */
   static final List<String> KEYS =
       List.of(
-          "db", "store", "s3.endpoint", "s3.region", "s3.path-style", "s3.max-connections", "worker.concurrency",
+          "db", "db.busy-timeout", "store", "s3.endpoint", "s3.region", "s3.path-style", "s3.max-connections", "worker.concurrency",
           "worker.queues", "worker.lease-ttl", "worker.heartbeat", "worker.shutdown-grace", "worker.prefetch",
           "worker.listen", "worker.poll-max", "retry.base", "retry.factor", "retry.cap");
   /** Secrets read from the environment only: shown as set or unset, never their value. */

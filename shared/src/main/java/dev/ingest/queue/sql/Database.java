@@ -24,7 +24,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   public static final int DEFAULT_POOL_SIZE = 4;
-  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+  /** How long a SQLite write waits for another process's write lock before the database counts as unavailable. */
+  public static final java.time.Duration DEFAULT_BUSY_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   /** SQLite opens a connection in well under a millisecond: a command this small needs no pool. */
   static final int UNPOOLED_UP_TO = 2;
@@ -33,6 +34,7 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final SqlDialect dialect;
   private final String description;
+  private java.time.Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
 
   private Database(javax.sql.DataSource dataSource, SqlDialect dialect, String description) {
     this.dataSource = dataSource;
@@ -43,7 +45,12 @@ public final class Database implements AutoCloseable {
 
   /** Opens the database the URL names and brings its schema up to date. */
   public static Database open(String url, int poolSize) {
-    Database db = connect(url, poolSize);
+    return open(url, poolSize, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  /** {@code busyTimeout}: how long a SQLite write waits for another process's lock (config {@code db.busy-timeout}). */
+  public static Database open(String url, int poolSize, java.time.Duration busyTimeout) {
+    Database db = connect(url, poolSize, busyTimeout);
     try {
       new Migrator(db).migrate();
       return db;
@@ -54,8 +61,12 @@ public final class Database implements AutoCloseable {
   }
 
   static Database connect(String url, int poolSize) {
+    return connect(url, poolSize, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  static Database connect(String url, int poolSize, java.time.Duration busyTimeout) {
     if (url.startsWith("sqlite:")) {
-      return sqlite(Path.of(url.substring("sqlite:".length())), poolSize);
+      return sqlite(Path.of(url.substring("sqlite:".length())), poolSize, busyTimeout);
     }
     if (url.startsWith("postgresql://") || url.startsWith("postgres://") || url.startsWith("jdbc:postgresql:")) {
       return postgres(url, poolSize);
@@ -64,7 +75,7 @@ public final class Database implements AutoCloseable {
         "unsupported database '" + url + "' (expected sqlite:PATH or postgresql://user:pass@host:5432/db)");
   }
 
-  private static Database sqlite(Path file, int poolSize) {
+  private static Database sqlite(Path file, int poolSize, java.time.Duration busyTimeout) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -76,24 +87,25 @@ public final class Database implements AutoCloseable {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    SqliteBusyWait busyWait = new SqliteBusyWait(busyTimeout);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource sqlite = new SQLiteDataSource(config) {
       @Override
       public java.sql.Connection getConnection() throws SQLException {
         java.sql.Connection c = super.getConnection();
-        org.sqlite.BusyHandler.setHandler(c, SqliteBusyWait.INSTANCE);
+        org.sqlite.BusyHandler.setHandler(c, busyWait);
         return c;
       }
     };
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     if (poolSize <= UNPOOLED_UP_TO) {
       // why: short CLI commands (status, result, jobs) start faster without a pool and its threads.
-      return new Database(sqlite, new SqliteDialect(), "sqlite:" + file);
+      return new Database(sqlite, new SqliteDialect(), "sqlite:" + file).busyTimeout(busyTimeout);
     }
     HikariConfig hikari = baseConfig(poolSize);
     hikari.setDataSource(sqlite);
-    return new Database(start(hikari, "sqlite:" + file), new SqliteDialect(), "sqlite:" + file);
+    return new Database(start(hikari, "sqlite:" + file), new SqliteDialect(), "sqlite:" + file).busyTimeout(busyTimeout);
   }
 
   private static Database postgres(String url, int poolSize) {
@@ -220,6 +232,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private Database busyTimeout(java.time.Duration timeout) {
+    this.busyTimeout = timeout;
+    return this;
+  }
+
   private <T> T translate(java.util.function.Supplier<T> body) {
     try {
       return body.get();
@@ -233,7 +250,7 @@ public final class Database implements AutoCloseable {
     if (sql != null && dialect.isBusy(sql)) {
       return new UnavailableException(
           "database " + description + " is locked by another process (waited "
-              + SQLITE_BUSY_TIMEOUT_MS / 1000 + " s)", e);
+              + dev.ingest.config.Durations.format(busyTimeout) + "; db.busy-timeout)", e);
     }
     return new UnavailableException("database " + description + " failed: " + rootMessage(e), e);
   }

@@ -11,12 +11,12 @@ import org.sqlite.BusyHandler;
  * percentile's latency.
  */
 final class SqliteBusyWait extends BusyHandler {
-  static final SqliteBusyWait INSTANCE = new SqliteBusyWait();
-
   private static final ThreadLocal<long[]> SINCE = ThreadLocal.withInitial(() -> new long[1]);
-  private static final long TIMEOUT_NANOS = Database.SQLITE_BUSY_TIMEOUT_MS * 1_000_000L;
+  private final long timeoutNanos;
 
-  private SqliteBusyWait() {}
+  SqliteBusyWait(java.time.Duration timeout) {
+    this.timeoutNanos = timeout.toNanos();
+  }
 
   @Override
   protected int callback(int tries) {
@@ -24,7 +24,7 @@ final class SqliteBusyWait extends BusyHandler {
     long[] since = SINCE.get();
     if (tries == 0) {
       since[0] = now;
-    } else if (now - since[0] > TIMEOUT_NANOS) {
+    } else if (now - since[0] > timeoutNanos) {
       return 0; // SQLITE_BUSY: the caller reports the database as locked
     }
     LockSupport.parkNanos(Math.min(1_000_000L, 50_000L << Math.min(tries, 5)));
