@@ -249,13 +249,25 @@ public final class S3BlobStore implements BlobStore {
       }
       completed.add(part.build());
     }
-    call(
-        key,
-        () -> s3.completeMultipartUpload(
-            b -> b.bucket(location.bucket())
-                .key(key(key))
-                .uploadId(uploadId)
-                .multipartUpload(m -> m.parts(completed))));
+    try {
+      call(
+          key,
+          () -> s3.completeMultipartUpload(
+              b -> b.bucket(location.bucket())
+                  .key(key(key))
+                  .uploadId(uploadId)
+                  .multipartUpload(m -> m.parts(completed))));
+    } catch (NotFoundException e) {
+      // why: a Complete whose answer was lost (a 500 or a reset after the server finished) is retried, and the
+      // retry finds no upload: the object it made is there. Only an object of the parts' total size counts.
+      long expected = parts.stream().mapToLong(UploadedPart::size).sum();
+      boolean sizesKnown = parts.stream().allMatch(p -> p.size() >= 0);
+      Optional<BlobInfo> object = stat(key);
+      if (sizesKnown && object.isPresent() && object.get().size() == expected) {
+        return;
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -139,6 +139,33 @@ class S3FaultsTest {
   }
 
   @Test
+  void createAndCompleteMeeting503AndResetsAreRetried() throws Exception {
+    proxy.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(".*"))
+            .withQueryParam("uploads", com.github.tomakehurst.wiremock.client.WireMock.matching(".*"))
+            .inScenario("create").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("failed once").atPriority(1)
+            .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>")));
+    proxy.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(".*"))
+            .withQueryParam("uploadId", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
+            .inScenario("complete").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("failed once").atPriority(1)
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    byte[] data = new byte[(int) (11 * MIB)];
+    new Random(9).nextBytes(data);
+    Path file = Files.write(dir.resolve("create.bin"), data);
+    try (S3BlobStore store = storeBehindProxy()) {
+      UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 2, false);
+      UploadOutcome out = uploads(store).upload(file, request, UploadListener.NONE);
+      assertEquals(sha256(Files.newInputStream(file)), sha256(store.get(out.file().blobKey())));
+    }
+    assertEquals(2, proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathMatching(".*"))
+        .withQueryParam("uploadId", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))).size(), "Complete sent twice");
+    // the store's checksum probe and the upload's own Create, one of them sent again after its 503
+    assertEquals(3, proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathMatching(".*"))
+        .withQueryParam("uploads", com.github.tomakehurst.wiremock.client.WireMock.matching(".*"))).size(), "a Create sent again");
+  }
+
+  @Test
   void wrongCredentialsFailAtOnceWithAClearError() throws Exception {
     Path file = Files.write(dir.resolve("small.txt"), "hello".getBytes());
     S3Location location = new S3Location(S3StoreFixture.BUCKET, "x/", server.endpoint(), "us-east-1", true);
@@ -179,6 +206,67 @@ class S3FaultsTest {
       assertTrue(e.getMessage().contains("AWS_ACCESS_KEY_ID"), e.getMessage());
       assertTrue(e.getMessage().length() < 240, e.getMessage());
       assertTrue(!e.retryable());
+    }
+  }
+
+  /**
+   * Loses the answer to the first CompleteMultipartUpload that succeeded: the server completed the object, the
+   * client sees a 500, and its retry meets an upload that no longer exists.
+   */
+  private static final class LoseFirstCompleteAnswer implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+    final java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static boolean isComplete(software.amazon.awssdk.http.SdkHttpRequest r) {
+      return r.method() == software.amazon.awssdk.http.SdkHttpMethod.POST && r.rawQueryParameters().containsKey("uploadId");
+    }
+
+    @Override
+    public software.amazon.awssdk.http.SdkHttpResponse modifyHttpResponse(
+        software.amazon.awssdk.core.interceptor.Context.ModifyHttpResponse context,
+        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+      if (isComplete(context.httpRequest()) && context.httpResponse().isSuccessful() && lost.compareAndSet(0, 1)) {
+        return context.httpResponse().toBuilder().statusCode(500).build();
+      }
+      return context.httpResponse();
+    }
+
+    @Override
+    public java.util.Optional<InputStream> modifyHttpResponseContent(
+        software.amazon.awssdk.core.interceptor.Context.ModifyHttpResponse context,
+        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+      if (isComplete(context.httpRequest()) && context.httpResponse().statusCode() == 500) {
+        return java.util.Optional.of(new java.io.ByteArrayInputStream(
+            "<Error><Code>InternalError</Code><Message>answer lost</Message></Error>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      return context.responseBody();
+    }
+  }
+
+  @Test
+  void aCompleteWhoseSuccessIsLostTo500FinishesTheUploadAllTheSame() throws Exception {
+    LoseFirstCompleteAnswer interceptor = new LoseFirstCompleteAnswer();
+    S3Location location = new S3Location(S3StoreFixture.BUCKET, "lost-complete/", server.endpoint(), "us-east-1", true);
+    var client =
+        software.amazon.awssdk.services.s3.S3Client.builder()
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .forcePathStyle(true)
+            .endpointOverride(server.endpoint())
+            .credentialsProvider(S3StoreFixture.credentials())
+            .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor).retryStrategy(b -> b.maxAttempts(S3BlobStore.MAX_ATTEMPTS)))
+            .build();
+    byte[] data = new byte[(int) (12 * MIB)];
+    new Random(11).nextBytes(data);
+    Path file = Files.write(dir.resolve("lost.bin"), data);
+    try (S3BlobStore store = new S3BlobStore(client, location)) {
+      UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 2, false);
+      UploadOutcome out = uploads(store).upload(file, request, UploadListener.NONE);
+      assertEquals(1, interceptor.lost.get(), "the first Complete's answer was lost");
+      String expected = sha256(Files.newInputStream(file));
+      assertEquals(expected, out.file().sha256());
+      assertEquals(expected, sha256(store.get(out.file().blobKey())));
+      assertTrue(store.listPendingUploads().isEmpty(), "no upload left open");
     }
   }
 }
