@@ -53,4 +53,40 @@ class WakeupTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aWorkerWhoseListenConnectionIsKilledHearsOfJobsAgainAndOfThoseItMissed() throws Exception {
+    String url = EmbeddedPg.freshDatabase();
+    try (Database db = Database.open(url, 4)) {
+      SqlJobQueue queue = new SqlJobQueue(db, db.clock(Clock.SYSTEM), RetryPolicy.DEFAULT);
+      WorkerOptions base = WorkerOptions.defaults().withConcurrency(1).withQueues(List.of("mail"));
+      WorkerOptions options = // why: every poll five minutes apart, so only a wake-up can be quick
+          new WorkerOptions(
+              1, base.queues(), base.leaseTtl(), base.heartbeat(), base.shutdownGrace(), false,
+              Duration.ofMinutes(5), Duration.ofMinutes(5), 1);
+      PipelineRunner runner = new PipelineRunner(new Pipelines(Map.of()), queue, new LocalBlobStore(dir), Clock.SYSTEM);
+      Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM, db.wakeups());
+      worker.start("test", 1);
+      try {
+        Job first = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job();
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.get(first.id()).status() == JobStatus.COMPLETED);
+
+        // the database drops the listening connection, as a restart or a network cut would
+        int killed = db.withHandle(h -> h.createQuery(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid() AND datname = current_database()")
+            .mapTo(Integer.class).one());
+        org.junit.jupiter.api.Assertions.assertEquals(1, killed, "one LISTEN connection");
+        Job missed = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job(); // while nobody listens
+        await().atMost(Duration.ofSeconds(15)).until(() -> queue.get(missed.id()).status() == JobStatus.COMPLETED);
+        await().atMost(Duration.ofSeconds(15)).until(() -> db.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()")
+            .mapTo(Integer.class).one()) == 1);
+        Job after = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job();
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.get(after.id()).status() == JobStatus.COMPLETED);
+      } finally {
+        worker.shutdown(Duration.ZERO);
+      }
+    }
+  }
 }
