@@ -24,6 +24,7 @@ final class CompletionWriter {
   private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopping;
+  private volatile boolean givenUp;
 
   CompletionWriter(JobQueue queue) {
     this.queue = queue;
@@ -51,7 +52,7 @@ final class CompletionWriter {
 
   private void loop() {
     List<Completion> batch = new ArrayList<>();
-    while (!stopping || !pending.isEmpty()) {
+    while ((!stopping || !pending.isEmpty()) && !givenUp) {
       try {
         Completion first = pending.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -93,6 +94,13 @@ final class CompletionWriter {
       thread.join(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    givenUp = true;
+    thread.interrupt();
+    int left = unwritten.get();
+    if (left > 0) {
+      // why: the process is about to end; these jobs' leases run out and another attempt runs them (at least once).
+      log.error("{} completion(s) could not be recorded before the worker stopped; those jobs will run again once their leases expire", left);
     }
   }
 

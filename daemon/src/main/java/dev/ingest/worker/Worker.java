@@ -62,6 +62,8 @@ public final class Worker {
   private final ScheduledExecutorService timers;
   private final Object poolSize = new Object();
   private volatile Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
+  /** How long shutdown keeps trying to record completions the database refused. */
+  private volatile Duration completionDrain = Duration.ofSeconds(30);
   private volatile boolean stopping;
   private boolean wakeRequested; // guarded by wake
   /** A job that finishes with this many or fewer jobs claimed ahead wakes the poller to claim more. */
@@ -109,6 +111,12 @@ public final class Worker {
   /** How long a job past its time limit gets, once interrupted, before its slot is given back regardless. */
   public Worker timeoutGrace(Duration grace) {
     this.timeoutGrace = grace;
+    return this;
+  }
+
+  /** How long shutdown keeps trying to write completions the database refused before it gives them up. */
+  public Worker completionDrain(Duration drain) {
+    this.completionDrain = drain;
     return this;
   }
 
@@ -578,7 +586,7 @@ public final class Worker {
       handBack();
       executor.shutdownNow();
     } finally {
-      completions.drainAndStop(30_000);
+      completions.drainAndStop(completionDrain.toMillis());
       heartbeats.shutdownNow();
       timers.shutdownNow();
       wakeups.close();

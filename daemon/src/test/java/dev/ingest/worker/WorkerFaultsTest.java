@@ -104,6 +104,26 @@ class WorkerFaultsTest {
   }
 
   @Test
+  void completionsStillRefusedWhenShutdownsDrainRunsOutAreRunAgainByTheNextWorker() {
+    faults.fail("completeAll", WorkerFaultsTest::down);
+    Worker first = start(Duration.ofSeconds(2), Duration.ofMillis(300)).completionDrain(Duration.ofMillis(500));
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jobs.add(real.enqueue(NewJob.builder("quick").build()).job());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> faults.calls("completeAll") >= 2);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> first.shutdown(Duration.ZERO));
+    assertTrue(jobs.stream().allMatch(j -> real.get(j.id()).status() == JobStatus.RUNNING), "ran, never recorded");
+
+    faults.heal("completeAll");
+    start(Duration.ofSeconds(2), Duration.ofMillis(300));
+    for (Job job : jobs) {
+      Job done = awaitStatus(job, JobStatus.COMPLETED);
+      assertEquals(2, done.attempts(), "the lost completion's job ran again, once");
+    }
+  }
+
+  @Test
   void aFailureTheDatabaseRefusesToRecordIsRetriedWhenTheLeaseRunsOut() {
     faults.fail("fail", WorkerFaultsTest::down);
     start(Duration.ofSeconds(2), Duration.ofMillis(300));
