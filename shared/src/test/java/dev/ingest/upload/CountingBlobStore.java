@@ -20,6 +20,8 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
   public final Set<Integer> failingParts = ConcurrentHashMap.newKeySet();
   /** While set, deletes fail as a store that is down would. */
   public volatile boolean failDeletes;
+  /** While set, a completed multipart upload is followed by a failure, as a process killed right after would be. */
+  public volatile boolean crashAfterComplete;
 
   public CountingBlobStore(BlobStore delegate) {
     this.delegate = delegate;
@@ -70,6 +72,9 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
   @Override
   public void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
     delegate.completeMultipart(key, uploadId, parts);
+    if (crashAfterComplete) {
+      throw new UnavailableException("injected: the process died after the store completed the upload", null);
+    }
   }
 
   @Override

@@ -196,6 +196,68 @@ class UploadServiceTest {
   }
 
   @Test
+  void aPartWrittenWithoutItsMarkerIsSentAgainOnResume() throws Exception {
+    Path f = file("marker.bin", 30 * MIB, 6); // 6 parts of 5 MiB
+    store.failingParts.add(5);
+    UploadRequest serial = new UploadRequest("auto", "default", 0, null, 3, java.util.Map.of(), 5 * MIB, 1, false);
+    assertThrows(UnavailableException.class, () -> uploads.upload(f, serial, UploadListener.NONE));
+    // why: a crash between writing a part's bytes and its marker leaves the bytes without the marker
+    Path marker;
+    try (var walk = Files.walk(dir.resolve("blobs/.staging"))) {
+      marker = walk.filter(p -> p.getFileName().toString().startsWith("00002")).findFirst().orElseThrow();
+    }
+    Files.delete(marker);
+    int sentFirst = store.partsSent.get();
+
+    store.failingParts.clear();
+    UploadOutcome out = uploads.upload(f, serial, UploadListener.NONE);
+    assertTrue(out.resumed());
+    assertEquals(6 - sentFirst + 1, store.partsSent.get() - sentFirst, "the missing parts and the unmarked one went up again");
+    try (InputStream in = store.get(out.file().blobKey())) {
+      assertEquals(sha256(f), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
+    }
+  }
+
+  @Test
+  void anUploadTheStoreLostIsStartedOverAndEndsExact() throws Exception {
+    Path f = file("lost.bin", 12 * MIB, 8);
+    store.failingParts.add(2);
+    UploadRequest serial = new UploadRequest("auto", "default", 0, null, 3, java.util.Map.of(), 5 * MIB, 1, false);
+    assertThrows(UnavailableException.class, () -> uploads.upload(f, serial, UploadListener.NONE));
+    UploadSession session = sessions.findByPath(f.toAbsolutePath().toString()).orElseThrow();
+    store.abortMultipart(session.blobKey(), session.uploadId()); // expired, or removed by the store's lifecycle rules
+
+    store.failingParts.clear();
+    List<String> notes = new ArrayList<>();
+    UploadOutcome out = uploads.upload(f, serial, notesInto(notes));
+    assertTrue(notes.stream().anyMatch(n -> n.contains("gone from the store; starting over")), notes.toString());
+    assertEquals(sha256(f), out.file().sha256());
+    try (InputStream in = store.get(out.file().blobKey())) {
+      assertEquals(sha256(f), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
+    }
+    assertTrue(sessions.findByPath(f.toAbsolutePath().toString()).isEmpty(), "no session left");
+    assertTrue(store.listPendingUploads().isEmpty(), "no upload left open");
+  }
+
+  @Test
+  void aCrashAfterTheStoreCompletedButBeforeRegisteringIsFinishedByTheNextRunWithoutSendingAgain() throws Exception {
+    Path f = file("completed.bin", 12 * MIB, 9);
+    store.crashAfterComplete = true;
+    UploadRequest serial = new UploadRequest("auto", "default", 0, null, 3, java.util.Map.of(), 5 * MIB, 1, false);
+    assertThrows(UnavailableException.class, () -> uploads.upload(f, serial, UploadListener.NONE));
+    assertEquals(0, queue.list(dev.ingest.queue.JobFilter.all()).size(), "no job before the file is registered");
+    int sent = store.partsSent.get();
+
+    store.crashAfterComplete = false;
+    UploadOutcome out = uploads.upload(f, serial, UploadListener.NONE);
+    assertTrue(out.resumed());
+    assertEquals(sent, store.partsSent.get(), "nothing sent again");
+    assertEquals(sha256(f), out.file().sha256());
+    assertEquals(1, queue.list(dev.ingest.queue.JobFilter.all()).size());
+    assertTrue(sessions.findByPath(f.toAbsolutePath().toString()).isEmpty(), "no session left");
+  }
+
+  @Test
   void aFileChangedSinceItsInterruptedUploadStartsOver() throws Exception {
     Path f = file("changing.bin", 12 * MIB, 5);
     store.failingParts.add(3);
