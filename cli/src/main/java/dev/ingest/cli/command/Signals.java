@@ -10,10 +10,20 @@ import sun.misc.Signal;
  * a second one cuts the grace period short. Replacing the JVM's handlers is what lets a stopped worker exit
  * 0 instead of 143.
  */
-final class Signals {
+public final class Signals {
   private Signals() {}
 
+  /** Set by {@code Main}: ingest owns this process and its signals. */
+  public static final String OWN_PROCESS = "ingest.own-process";
+
+  /**
+   * Does nothing unless ingest runs as its own process: a JVM that merely hosts the commands (the test runner)
+   * keeps its own handlers, so a SIGTERM or Ctrl-C still ends it.
+   */
   static void onTermination(IntConsumer graceful, Runnable hurry) {
+    if (!Boolean.getBoolean(OWN_PROCESS)) {
+      return;
+    }
     AtomicBoolean asked = new AtomicBoolean();
     handle("TERM", ExitCodes.OK, asked, graceful, hurry);
     handle("INT", ExitCodes.INTERRUPTED, asked, graceful, hurry);

@@ -230,6 +230,24 @@ class EndToEndIT {
   }
 
   @Test
+  void aSecondSigtermCutsTheGraceShortAndHandsTheRunningJobBack() throws Exception {
+    Path config =
+        Files.writeString(dir.resolve("ingest.properties"), "pipeline.long.steps=delay\npipeline.long.delay.duration=60s\n");
+    jar.env("INGEST_CONFIG", config.toString());
+    String id = withQueue(q -> q.enqueue(NewJob.builder("long").build()).job().id());
+    Process worker = jar.start("worker", "--shutdown-grace", "60s");
+    await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
+    worker.destroy(); // SIGTERM: the job may finish within a minute's grace
+    await().atMost(Duration.ofSeconds(10)).until(() -> jar.err(worker).contains("waiting up to"));
+    assertTrue(worker.isAlive(), "the first signal waits for the running job");
+    worker.destroy(); // a second SIGTERM: no more waiting
+    assertEquals(0, Jar.await(worker, Duration.ofSeconds(20)), jar.err(worker));
+    Job back = job(id);
+    assertEquals(JobStatus.QUEUED, back.status(), "handed back, not left running");
+    assertEquals(0, back.attempts(), "a hand-back does not spend an attempt");
+  }
+
+  @Test
   void aWorkerServesPrometheusMetricsAndHealthOnItsPort() throws Exception {
     int port;
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
