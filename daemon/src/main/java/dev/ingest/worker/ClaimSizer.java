@@ -64,4 +64,17 @@ final class ClaimSizer {
     }
     return (int) Math.min(MAX_AHEAD, concurrency * (horizonNanos / perJob));
   }
+
+  /**
+   * How many of the {@code waiting} jobs (claimed, not yet on a thread) to give back to the queue. Jobs that idle
+   * threads are about to start are not ahead of anything (a job just claimed waits a moment for its thread);
+   * of the rest, only those beyond twice the target go, down to the target, so the average's wobble does not
+   * churn leases. Never with a fixed {@code --prefetch}.
+   */
+  int surplus(int waiting, int idleThreads, int ahead) {
+    if (!sizing() || waiting <= idleThreads + 2 * ahead) {
+      return 0;
+    }
+    return waiting - idleThreads - ahead;
+  }
 }

@@ -171,9 +171,9 @@ public final class Worker {
         int ahead = sizer.ahead(longestRunningNanos());
         int waiting = running.size() - active.size();
         int free = options.concurrency() + ahead - running.size();
-        // why: twice the target before any goes back, so the average's wobble does not churn leases.
-        if (waiting > 2 * ahead && sizer.sizing()) {
-          giveBack(waiting - ahead);
+        int surplus = sizer.surplus(waiting, Math.max(0, options.concurrency() - active.size()), ahead);
+        if (surplus > 0) {
+          giveBack(surplus);
         }
         // why: with idle threads claim at once; with threads busy, top the jobs claimed ahead up only once
         // half of them are gone, so short jobs are claimed in batches and not one round trip each.

@@ -96,6 +96,19 @@ class ClaimSizingTest {
   }
 
   @Test
+  void onlyJobsBeyondTheIdleThreadsAndTwiceTheTargetGoBack() {
+    ClaimSizer sizer = new ClaimSizer(2, WorkerOptions.AUTO);
+    // why: a job claimed a moment ago waits for a thread that is free; it is not ahead (the jar's workers
+    // handed such jobs back and claimed them again in a loop).
+    assertEquals(0, sizer.surplus(1, 1, 0));
+    assertEquals(0, sizer.surplus(2, 2, 0));
+    assertEquals(4, sizer.surplus(4, 0, 0), "long jobs claimed ahead while every thread is busy");
+    assertEquals(0, sizer.surplus(20, 0, 10), "within twice the target");
+    assertEquals(11, sizer.surplus(21, 0, 10), "down to the target");
+    assertEquals(0, new ClaimSizer(2, 8).surplus(50, 0, 8), "a fixed --prefetch keeps what it claimed");
+  }
+
+  @Test
   void longJobsAreSharedEvenlyByThreeWorkersStartedOneAfterAnother() {
     enqueue("long", 6);
     Worker first = start(queue);
