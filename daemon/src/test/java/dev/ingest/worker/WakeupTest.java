@@ -29,20 +29,26 @@ class WakeupTest {
     return java.util.stream.Stream.of("sqlite", "postgresql");
   }
 
+  /** One thread on queue "mail", its polls five minutes apart, so only a wake-up can be quick. */
+  private Worker startIdleWorker(Database db, SqlJobQueue queue) {
+    WorkerOptions base = WorkerOptions.defaults().withConcurrency(1).withQueues(List.of("mail"));
+    WorkerOptions options =
+        new WorkerOptions(
+            1, base.queues(), base.leaseTtl(), base.heartbeat(), base.shutdownGrace(), false,
+            Duration.ofMinutes(5), Duration.ofMinutes(5), 1);
+    PipelineRunner runner = new PipelineRunner(new Pipelines(Map.of()), queue, new LocalBlobStore(dir), Clock.SYSTEM);
+    Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM, db.wakeups());
+    worker.start("test", 1);
+    return worker;
+  }
+
   @ParameterizedTest
   @MethodSource("engines")
   void anIdleWorkerIsWokenLongBeforeItsNextPoll(String engine) {
     String url = engine.equals("sqlite") ? "sqlite:" + dir.resolve("ingest.db") : EmbeddedPg.freshDatabase();
     try (Database db = Database.open(url, 4)) {
       SqlJobQueue queue = new SqlJobQueue(db, db.clock(Clock.SYSTEM), RetryPolicy.DEFAULT);
-      WorkerOptions base = WorkerOptions.defaults().withConcurrency(1).withQueues(List.of("mail"));
-      WorkerOptions options = // why: every poll five minutes apart, so only a wake-up can be quick
-          new WorkerOptions(
-              1, base.queues(), base.leaseTtl(), base.heartbeat(), base.shutdownGrace(), false,
-              Duration.ofMinutes(5), Duration.ofMinutes(5), 1);
-      PipelineRunner runner = new PipelineRunner(new Pipelines(Map.of()), queue, new LocalBlobStore(dir), Clock.SYSTEM);
-      Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM, db.wakeups());
-      worker.start("test", 1);
+      Worker worker = startIdleWorker(db, queue);
       try {
         for (int i = 0; i < 3; i++) {
           Job job = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job();
@@ -59,14 +65,7 @@ class WakeupTest {
     String url = EmbeddedPg.freshDatabase();
     try (Database db = Database.open(url, 4)) {
       SqlJobQueue queue = new SqlJobQueue(db, db.clock(Clock.SYSTEM), RetryPolicy.DEFAULT);
-      WorkerOptions base = WorkerOptions.defaults().withConcurrency(1).withQueues(List.of("mail"));
-      WorkerOptions options = // why: every poll five minutes apart, so only a wake-up can be quick
-          new WorkerOptions(
-              1, base.queues(), base.leaseTtl(), base.heartbeat(), base.shutdownGrace(), false,
-              Duration.ofMinutes(5), Duration.ofMinutes(5), 1);
-      PipelineRunner runner = new PipelineRunner(new Pipelines(Map.of()), queue, new LocalBlobStore(dir), Clock.SYSTEM);
-      Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM, db.wakeups());
-      worker.start("test", 1);
+      Worker worker = startIdleWorker(db, queue);
       try {
         Job first = queue.enqueue(NewJob.builder("noop").queue("mail").build()).job();
         await().atMost(Duration.ofSeconds(5)).until(() -> queue.get(first.id()).status() == JobStatus.COMPLETED);

@@ -172,12 +172,19 @@ class EndToEndIT {
     assertTrue(withQueue(q -> q.list(new JobFilter(JobStatus.RUNNING, null, 10))).isEmpty(), "a job stayed running");
   }
 
+  /** Enqueues one job of a pipeline that only waits {@code duration}, configured for the jar's processes. */
+  private String delayJob(String pipeline, String duration) throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("ingest.properties"),
+            "pipeline." + pipeline + ".steps=delay\npipeline." + pipeline + ".delay.duration=" + duration + "\n");
+    jar.env("INGEST_CONFIG", config.toString());
+    return withQueue(q -> q.enqueue(NewJob.builder(pipeline).build()).job().id());
+  }
+
   @Test
   void sigtermDuringAShortJobLetsItFinishWithinTheGraceAndExits0() throws Exception {
-    Path config =
-        Files.writeString(dir.resolve("ingest.properties"), "pipeline.short.steps=delay\npipeline.short.delay.duration=3s\n");
-    jar.env("INGEST_CONFIG", config.toString());
-    String id = withQueue(q -> q.enqueue(NewJob.builder("short").build()).job().id());
+    String id = delayJob("short", "3s");
     Process worker = jar.start("worker", "--shutdown-grace", "30s");
     await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
     worker.destroy(); // SIGTERM
@@ -195,10 +202,7 @@ class EndToEndIT {
 
   @Test
   void ctrlCStopsAWorkerGracefullyAndAFollowAtOnceBothExiting130() throws Exception {
-    Path config =
-        Files.writeString(dir.resolve("ingest.properties"), "pipeline.short.steps=delay\npipeline.short.delay.duration=3s\n");
-    jar.env("INGEST_CONFIG", config.toString());
-    String id = withQueue(q -> q.enqueue(NewJob.builder("short").build()).job().id());
+    String id = delayJob("short", "3s");
     Process follow = jar.start("status", id, "--follow");
     Process worker = jar.start("worker", "--shutdown-grace", "30s");
     await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
@@ -216,10 +220,7 @@ class EndToEndIT {
 
   @Test
   void sigtermDuringALongJobHandsItBackAtOnceAndExits0() throws Exception {
-    Path config =
-        Files.writeString(dir.resolve("ingest.properties"), "pipeline.long.steps=delay\npipeline.long.delay.duration=60s\n");
-    jar.env("INGEST_CONFIG", config.toString());
-    String id = withQueue(q -> q.enqueue(NewJob.builder("long").build()).job().id());
+    String id = delayJob("long", "60s");
     Process worker = jar.start("worker", "--shutdown-grace", "1s");
     await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
     worker.destroy(); // SIGTERM
@@ -231,10 +232,7 @@ class EndToEndIT {
 
   @Test
   void aSecondSigtermCutsTheGraceShortAndHandsTheRunningJobBack() throws Exception {
-    Path config =
-        Files.writeString(dir.resolve("ingest.properties"), "pipeline.long.steps=delay\npipeline.long.delay.duration=60s\n");
-    jar.env("INGEST_CONFIG", config.toString());
-    String id = withQueue(q -> q.enqueue(NewJob.builder("long").build()).job().id());
+    String id = delayJob("long", "60s");
     Process worker = jar.start("worker", "--shutdown-grace", "60s");
     await().atMost(Duration.ofSeconds(30)).until(() -> job(id).status() == JobStatus.RUNNING);
     worker.destroy(); // SIGTERM: the job may finish within a minute's grace
