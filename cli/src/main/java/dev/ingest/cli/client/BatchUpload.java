@@ -23,11 +23,15 @@ import java.util.function.Consumer;
  *
  * <p>Memory stays bounded: a file takes a share of {@code memory} while it is sent, its size or its part
  * buffers (parts in flight plus one being read), whichever is smaller; a file that would go over waits for
- * others to finish, so many small files go up together and a few large ones take turns.
+ * others to finish, so many small files go up together and a few large ones take turns. Once a file finds the
+ * database or store unavailable, files not yet started are skipped.
  */
 public final class BatchUpload {
-  /** One file's outcome, or what stopped it. */
-  public record Result(Path path, UploadOutcome outcome, RuntimeException error) {
+  /**
+   * One file's outcome, or what stopped it; {@code skipped}: never started, because the database or store was
+   * found unavailable by an earlier file ({@code error} is that file's).
+   */
+  public record Result(Path path, UploadOutcome outcome, RuntimeException error, boolean skipped) {
     public boolean failed() {
       return error != null;
     }
@@ -37,6 +41,8 @@ public final class BatchUpload {
   private final UploadRequest request;
   private final int jobs;
   private final long memory;
+  private final java.util.concurrent.atomic.AtomicReference<RuntimeException> unavailable =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public BatchUpload(IngestClient client, UploadRequest request, int jobs, long memory) {
     this.client = client;
@@ -81,13 +87,23 @@ public final class BatchUpload {
   }
 
   private Result uploadOne(Path file, UploadListener listener, Semaphore budget, int budgetKib) throws InterruptedException {
+    RuntimeException down = unavailable.get();
+    if (down != null) {
+      listener.fileFailed(file, down);
+      return new Result(file, null, down, true);
+    }
     int share = (int) Math.min(budgetKib, Math.max(1, needs(file) / 1024));
     budget.acquire(share);
     try {
-      return new Result(file, client.upload(file, request, listener), null);
+      return new Result(file, client.upload(file, request, listener), null, false);
     } catch (RuntimeException e) {
+      if (e instanceof dev.ingest.core.UnavailableException) {
+        // why: a database or store that is down fails every file alike; the rest are not started, so the
+        // user reads one error, and the same command run again continues where this one stopped.
+        unavailable.compareAndSet(null, e);
+      }
       listener.fileFailed(file, e);
-      return new Result(file, null, e);
+      return new Result(file, null, e, false);
     } finally {
       budget.release(share);
     }

@@ -23,6 +23,12 @@ import java.util.function.Consumer;
  */
 public interface IngestClient extends AutoCloseable {
 
+  /**
+   * Reaches what uploads need (the database, for the local client) before a batch starts, so that one that is
+   * down is one error for the command, not one per file. Does nothing where there is nothing to open first.
+   */
+  default void connect() {}
+
   /** Stores a file and enqueues its job (or finds the existing one). */
   UploadOutcome upload(Path file, UploadRequest request, UploadListener listener);
 

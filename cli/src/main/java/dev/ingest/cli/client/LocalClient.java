@@ -44,6 +44,11 @@ public final class LocalClient implements IngestClient {
   }
 
   @Override
+  public void connect() {
+    runtime();
+  }
+
+  @Override
   public UploadOutcome upload(Path file, UploadRequest request, UploadListener listener) {
     synchronized (this) {
       if (uploads == null) {

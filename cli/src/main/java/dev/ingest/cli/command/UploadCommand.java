@@ -172,20 +172,32 @@ public final class UploadCommand implements Callable<Integer> {
     try (IngestClient client = root.client(Math.min(16, jobs + parallel + 1))) {
       boolean terminal = !noProgress && System.console() != null;
       boolean verbose = root.verbose();
+      client.connect();
       List<BatchUpload.Result> results;
+      java.util.concurrent.atomic.AtomicInteger skipped = new java.util.concurrent.atomic.AtomicInteger();
       try (UploadProgress progress = UploadProgress.create(terminal, FileWalker.totalSize(files), files.size(), err)) {
         // why: the part buffers of all files at once stay within the share of the heap checkMemory allows one.
         long memory = Runtime.getRuntime().maxMemory() * 6 / 10;
         results =
             new BatchUpload(client, request, jobs, memory)
                 .run(files, progress, result -> {
-                  if (result.failed()) {
+                  if (result.skipped()) {
+                    skipped.incrementAndGet();
+                    if (json) {
+                      out.println(Json.line(UploadJson.failure(result.path(), result.error(), ExitCodes.of(result.error()))));
+                      out.flush();
+                    }
+                  } else if (result.failed()) {
                     reportFailure(result, out, err, verbose);
                   } else if (!await) {
                     out.println(json ? Json.line(UploadJson.upload(result.outcome(), result.outcome().job())) : JobText.upload(result.outcome()));
                     out.flush();
                   }
                 });
+      }
+      if (skipped.get() > 0) {
+        err.println("ingest: " + skipped.get() + " file(s) not started after that; run the same command again to continue");
+        err.flush();
       }
       // why: a file that could not be stored decides the exit code over jobs that ran: it is the bigger news.
       int uploadCode = results.stream().filter(BatchUpload.Result::failed).findFirst().map(r -> ExitCodes.of(r.error())).orElse(ExitCodes.OK);
