@@ -46,7 +46,7 @@ public final class WorkerHarness implements AutoCloseable {
   public WorkerHarness start(Map<String, String> settings) {
     Pipelines pipelines = new Pipelines(settings);
     WorkerOptions options =
-        WorkerOptions.defaults().withConcurrency(2).withLease(Duration.ofSeconds(3), Duration.ofMillis(300));
+        WorkerOptions.defaults().withConcurrency(2).withLease(Duration.ofSeconds(30), Duration.ofMillis(300));
     worker = new Worker(Ids.worker(), queue, new PipelineRunner(pipelines, queue, store, Clock.SYSTEM), options, Clock.SYSTEM);
     worker.start("test-host", 1);
     return this;

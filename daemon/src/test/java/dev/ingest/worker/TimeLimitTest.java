@@ -62,7 +62,7 @@ class TimeLimitTest {
 
   private Worker start(JobRunner runner, int concurrency, WorkerEvents events) {
     WorkerOptions options =
-        WorkerOptions.defaults().withConcurrency(concurrency).withLease(Duration.ofSeconds(3), Duration.ofMillis(300));
+        WorkerOptions.defaults().withConcurrency(concurrency).withLease(Duration.ofSeconds(30), Duration.ofMillis(300));
     Worker worker = new Worker(Ids.worker(), queue, runner, options, Clock.SYSTEM).timeoutGrace(Duration.ofMillis(300)).observedBy(events);
     workers.add(worker);
     worker.start("test-host", 1);

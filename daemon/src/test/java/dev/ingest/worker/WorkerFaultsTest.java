@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ingest.core.Clock;
 import dev.ingest.core.Ids;
 import dev.ingest.core.Job;
 import dev.ingest.core.JobStatus;
@@ -17,6 +16,7 @@ import dev.ingest.queue.JobQueue;
 import dev.ingest.queue.sql.Database;
 import dev.ingest.queue.sql.SqlJobQueue;
 import dev.ingest.testing.Faults;
+import dev.ingest.testing.SkipAheadClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,11 +38,14 @@ class WorkerFaultsTest {
   private SqlJobQueue real;
   private Faults<JobQueue> faults;
   private final List<Worker> workers = new ArrayList<>();
+  /** Leases of 30 s that only run out when a test skips past them, however slow the machine. */
+  private final SkipAheadClock clock = new SkipAheadClock();
+  private static final Duration TTL = Duration.ofSeconds(30);
 
   @BeforeEach
   void setUp() {
     db = Database.open("sqlite:" + dir.resolve("ingest.db"), 8);
-    real = new SqlJobQueue(db, Clock.SYSTEM, RetryPolicy.backoff(Duration.ofMillis(50), 2.0).withJitter(0));
+    real = new SqlJobQueue(db, clock, RetryPolicy.backoff(Duration.ofMillis(50), 2.0).withJitter(0));
     faults = Faults.of(JobQueue.class, real);
   }
 
@@ -52,11 +55,11 @@ class WorkerFaultsTest {
     db.close();
   }
 
-  private Worker start(Duration ttl, Duration heartbeat) {
+  private Worker start() {
     JobQueue queue = faults.proxy();
-    WorkerOptions options = WorkerOptions.defaults().withConcurrency(2).withLease(ttl, heartbeat);
+    WorkerOptions options = WorkerOptions.defaults().withConcurrency(2).withLease(TTL, Duration.ofMillis(200));
     Worker worker =
-        new Worker(Ids.worker(), queue, new PipelineRunner(new Pipelines(PIPELINES), queue, null, Clock.SYSTEM), options, Clock.SYSTEM);
+        new Worker(Ids.worker(), queue, new PipelineRunner(new Pipelines(PIPELINES), queue, null, clock), options, clock);
     workers.add(worker);
     worker.start("test-host", 1);
     return worker;
@@ -74,7 +77,7 @@ class WorkerFaultsTest {
   @Test
   void aDatabaseDownWhileClaimingIsWaitedOutAndTheJobRunsOnceItIsBack() {
     faults.fail("claim", WorkerFaultsTest::down);
-    Worker worker = start(Duration.ofSeconds(3), Duration.ofMillis(300));
+    Worker worker = start();
     Job job = real.enqueue(NewJob.builder("quick").build()).job();
     await().atMost(Duration.ofSeconds(10)).until(() -> faults.calls("claim") >= 2);
     assertEquals(JobStatus.QUEUED, real.get(job.id()).status());
@@ -88,7 +91,7 @@ class WorkerFaultsTest {
   @Test
   void completionsTheDatabaseRefusesAreKeptAndWrittenOnceItIsBack() {
     faults.fail("completeAll", WorkerFaultsTest::down);
-    start(Duration.ofSeconds(30), Duration.ofSeconds(1));
+    start();
     List<Job> jobs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       jobs.add(real.enqueue(NewJob.builder("quick").build()).job());
@@ -106,7 +109,7 @@ class WorkerFaultsTest {
   @Test
   void completionsStillRefusedWhenShutdownsDrainRunsOutAreRunAgainByTheNextWorker() {
     faults.fail("completeAll", WorkerFaultsTest::down);
-    Worker first = start(Duration.ofSeconds(2), Duration.ofMillis(300)).completionDrain(Duration.ofMillis(500));
+    Worker first = start().completionDrain(Duration.ofMillis(500));
     List<Job> jobs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       jobs.add(real.enqueue(NewJob.builder("quick").build()).job());
@@ -116,7 +119,8 @@ class WorkerFaultsTest {
     assertTrue(jobs.stream().allMatch(j -> real.get(j.id()).status() == JobStatus.RUNNING), "ran, never recorded");
 
     faults.heal("completeAll");
-    start(Duration.ofSeconds(2), Duration.ofMillis(300));
+    clock.skip(TTL.plusSeconds(1)); // the first worker's leases run out
+    start();
     for (Job job : jobs) {
       Job done = awaitStatus(job, JobStatus.COMPLETED);
       assertEquals(2, done.attempts(), "the lost completion's job ran again, once");
@@ -126,12 +130,14 @@ class WorkerFaultsTest {
   @Test
   void aFailureTheDatabaseRefusesToRecordIsRetriedWhenTheLeaseRunsOut() {
     faults.fail("fail", WorkerFaultsTest::down);
-    start(Duration.ofSeconds(2), Duration.ofMillis(300));
+    start();
     Job job = real.enqueue(NewJob.builder("no-such-pipeline").maxAttempts(2).build()).job();
     await().atMost(Duration.ofSeconds(10)).until(() -> faults.calls("fail") >= 1);
 
     faults.heal("fail");
-    // the lease of the unrecorded attempt runs out; the job is reclaimed and fails for good on its second attempt
+    assertEquals(JobStatus.RUNNING, real.get(job.id()).status(), "nothing recorded");
+    clock.skip(TTL.plusSeconds(1));
+    // the lease of the unrecorded attempt has run out; the job is reclaimed and fails for good on its second attempt
     Job failed = awaitStatus(job, JobStatus.FAILED);
     assertEquals("unknown_pipeline", failed.error().type());
     assertNull(failed.leaseOwner());
@@ -139,7 +145,7 @@ class WorkerFaultsTest {
 
   @Test
   void aLeaseTakenByAnotherWorkerStopsTheJobAndItsOutcomeIsNotWritten() throws Exception {
-    Worker worker = start(Duration.ofSeconds(3), Duration.ofMillis(200));
+    Worker worker = start();
     Job job = real.enqueue(NewJob.builder("slow").build()).job();
     await().atMost(Duration.ofSeconds(10)).until(() -> worker.runningCount() == 1);
     // another worker reclaimed it (its lease had run out, as far as the database knew) and runs attempt 2
@@ -154,15 +160,22 @@ class WorkerFaultsTest {
 
   @Test
   void heartbeatsFailingPastTheLeaseStopTheRunningJobsRatherThanRaceTheirNextOwner() {
-    Worker worker = start(Duration.ofSeconds(2), Duration.ofMillis(200));
+    Worker worker = start();
     Job job = real.enqueue(NewJob.builder("slow").build()).job();
     await().atMost(Duration.ofSeconds(10)).until(() -> worker.runningCount() == 1);
+    // the database goes away for longer than a lease
     faults.fail("heartbeat", WorkerFaultsTest::down);
+    faults.fail("claim", WorkerFaultsTest::down);
+    clock.skip(TTL.plusSeconds(1));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> worker.runningCount() == 0);
-    faults.heal("heartbeat");
-    assertEquals(1, real.get(job.id()).attempts(), "nothing recorded: its lease is left to run out");
+    Job left = real.get(job.id());
+    assertEquals(JobStatus.RUNNING, left.status(), "nothing recorded: its lease is left to run out");
+    assertEquals(1, left.attempts());
+    assertNull(left.error());
     // once the database is back the lease has run out; the job is reclaimed and runs again, not lost
+    faults.heal("heartbeat");
+    faults.heal("claim");
     await().atMost(Duration.ofSeconds(20)).until(() -> real.get(job.id()).attempts() == 2 && worker.runningCount() == 1);
   }
 }

@@ -64,7 +64,7 @@ class WorkerTest {
   }
 
   private static WorkerOptions fast(int concurrency) {
-    return WorkerOptions.defaults().withConcurrency(concurrency).withLease(Duration.ofSeconds(3), Duration.ofMillis(300));
+    return WorkerOptions.defaults().withConcurrency(concurrency).withLease(Duration.ofSeconds(30), Duration.ofMillis(300));
   }
 
   private Job upload(Path file, String pipeline) {

@@ -136,7 +136,9 @@ class EndToEndIT {
     Jar.await(doomed, Duration.ofSeconds(10));
     assertEquals(JobStatus.RUNNING, job(id).status(), "the dead worker's lease is still held");
 
-    Process rescuer = jar.start("worker", "--lease-ttl", "2s", "--heartbeat", "500ms");
+    // why: only the dead worker's lease must run out; the rescuer's own is long, so a stalled machine cannot cost
+    // it the job too (attempts 3)
+    Process rescuer = jar.start("worker", "--lease-ttl", "60s", "--heartbeat", "500ms");
     await().atMost(Duration.ofSeconds(40)).until(() -> job(id).status() == JobStatus.COMPLETED);
     Job done = job(id);
     assertEquals(2, done.attempts());

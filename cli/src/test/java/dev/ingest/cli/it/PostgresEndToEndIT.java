@@ -130,7 +130,8 @@ class PostgresEndToEndIT {
         Files.writeString(dir.resolve("ingest.properties"), "pipeline.slow.steps=delay\npipeline.slow.delay.duration=6s\n");
     jar.env("INGEST_CONFIG", config.toString());
     String first = queue.enqueue(NewJob.builder("slow").build()).job().id();
-    String[] late = {"worker", "--concurrency", "1", "--lease-ttl", "2s", "--heartbeat", "500ms"};
+    // why: a lease far shorter than the skew, yet long enough that a stalled machine does not lose it for real
+    String[] late = {"worker", "--concurrency", "1", "--lease-ttl", "30s", "--heartbeat", "500ms"};
     // a host whose clock is 10 minutes behind takes the job ...
     jar.env("JAVA_TOOL_OPTIONS", "-Dingest.test.clock-skew=-10m");
     Process behind = jar.start(late);
