@@ -193,7 +193,7 @@ public abstract class JobQueueContract {
       }
       List<String> all = new ArrayList<>();
       for (Future<List<String>> f : pool.invokeAll(claimers)) {
-        all.addAll(f.get());
+        all.addAll(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
       }
       assertEquals(200, all.size());
       assertEquals(200, new HashSet<>(all).size(), "a job was claimed twice");

@@ -64,7 +64,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       paramLabel = "P",
-      description = "Serve Prometheus /metrics and /healthz on this port (config worker.metrics-port).")
+      description = "Serve Prometheus /metrics and /healthz on this port; 0 picks a free one and logs it (config worker.metrics-port).")
   Integer metricsPort;
 
   @Option(
@@ -137,6 +137,9 @@ public final class WorkerCommand implements Callable<Integer> {
         worker.observedBy(meters);
         try {
           metrics = dev.ingest.metrics.MetricsServer.start(port, meters, runtime.queue(), runtime.store());
+          // why: with --metrics-port 0 the system picks the port, and this line is the only place to learn it.
+          org.slf4j.LoggerFactory.getLogger(WorkerCommand.class)
+              .info("metrics on http://localhost:{}/metrics (health: /healthz)", metrics.port());
         } catch (java.io.IOException e) {
           throw new dev.ingest.core.InvalidInputException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
         }

@@ -249,14 +249,12 @@ class EndToEndIT {
 
   @Test
   void aWorkerServesPrometheusMetricsAndHealthOnItsPort() throws Exception {
-    int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
     Path txt = Files.writeString(dir.resolve("measured.txt"), "twelve bytes");
     String id = JSON.readTree(jar.run("upload", txt.toString(), "--json").out().lines().findFirst().orElseThrow())
         .get("jobId").asText();
-    Process worker = jar.start("worker", "--metrics-port", String.valueOf(port));
+    // why: port 0, not a port found free and released, which another process may take meanwhile
+    Process worker = jar.start("worker", "--metrics-port", "0");
+    int port = Integer.parseInt(jar.awaitSaid(worker, "metrics on http://localhost:(\\d+)/metrics"));
     await().atMost(Duration.ofSeconds(60)).until(() -> job(id).status() == JobStatus.COMPLETED);
 
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

@@ -91,19 +91,24 @@ final class Jar {
     List<String> all = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
     all.addAll(List.of(args));
     Process p = start(all.toArray(new String[0]));
+    return new Served(p, awaitSaid(p, "serving (https?://\\S+)"));
+  }
+
+  /** Waits up to a minute until the process's stderr has a match of {@code regex}; returns its first group. */
+  String awaitSaid(Process p, String regex) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving (https?://\\S+)");
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
     while (System.nanoTime() < deadline) {
-      var m = serving.matcher(err(p));
+      var m = pattern.matcher(err(p));
       if (m.find()) {
-        return new Served(p, m.group(1));
+        return m.group(1);
       }
       if (!p.isAlive()) {
-        throw new AssertionError("ingest serve exited " + p.exitValue() + ": " + err(p));
+        throw new AssertionError("ingest exited " + p.exitValue() + " before saying /" + regex + "/: " + err(p));
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("ingest serve did not say where it listens: " + err(p));
+    throw new AssertionError("ingest did not say /" + regex + "/ within a minute: " + err(p));
   }
 
   void killAll() {

@@ -66,15 +66,23 @@ class PostgresQueryPlanTest {
     assertFalse(plan.contains("Sort"), plan);
   }
 
-  /** The plan PostgreSQL keeps for a prepared statement once it stops planning per call (the generic one). */
+  /**
+   * The plan PostgreSQL keeps for a prepared statement once it stops planning per call (the generic one). The
+   * setting and the statement are undone whatever fails, so a failing case leaves the pooled connection as it was.
+   */
   private static String genericPlan(String types, String statement, String args) {
     return db.withHandle(h -> {
       h.execute("SET plan_cache_mode = force_generic_plan");
-      h.execute("PREPARE probe(" + types + ") AS " + statement);
-      String text = String.join("\n", h.createQuery("EXPLAIN EXECUTE probe(" + args + ")").mapTo(String.class).list());
-      h.execute("DEALLOCATE probe");
-      h.execute("RESET plan_cache_mode");
-      return text;
+      try {
+        h.execute("PREPARE probe(" + types + ") AS " + statement);
+        try {
+          return String.join("\n", h.createQuery("EXPLAIN EXECUTE probe(" + args + ")").mapTo(String.class).list());
+        } finally {
+          h.execute("DEALLOCATE probe");
+        }
+      } finally {
+        h.execute("RESET plan_cache_mode");
+      }
     });
   }
 }
