@@ -55,6 +55,10 @@ class WorkerTest {
   }
 
   private Worker start(WorkerOptions options, Map<String, String> pipelineSettings) {
+    return start(options, pipelineSettings, store);
+  }
+
+  private Worker start(WorkerOptions options, Map<String, String> pipelineSettings, dev.ingest.blob.BlobStore store) {
     Pipelines pipelines = new Pipelines(pipelineSettings);
     Worker worker =
         new Worker(Ids.worker(), queue, new PipelineRunner(pipelines, queue, store, Clock.SYSTEM), options, Clock.SYSTEM);
@@ -150,6 +154,53 @@ class WorkerTest {
     assertEquals(parent.file().id(), next.file().id());
     assertEquals(JobStatus.QUEUED, next.status(), "left for the workers of the indexing queue");
     assertTrue(queue.get(parent.id()).resultJson().contains("\"followUp\":\"indexing/index\""));
+  }
+
+  /** The store, except that the first read of an object breaks off after 64 KiB, as a connection reset does. */
+  private dev.ingest.blob.BlobStore breakingFirstRead(java.util.concurrent.atomic.AtomicInteger breaks) {
+    return (dev.ingest.blob.BlobStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.ingest.blob.BlobStore.class}, (p, method, args) -> {
+          Object real;
+          try {
+            real = method.invoke(store, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (!method.getName().equals("get") || breaks.getAndIncrement() > 0) {
+            return real;
+          }
+          return new java.io.FilterInputStream((java.io.InputStream) real) {
+            long read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+              if (read >= 64 * 1024) {
+                throw new java.net.SocketException("Connection reset");
+              }
+              int n = super.read(b, off, (int) Math.min(len, 64 * 1024 - read));
+              read += Math.max(n, 0);
+              return n;
+            }
+          };
+        });
+  }
+
+  @Test
+  void aReadOfItsFileThatBreaksOffRetriesTheJobRatherThanFailItAsCorrupt() throws Exception {
+    byte[] text = TestFiles.prose(2500).getBytes(StandardCharsets.UTF_8);
+    assertTrue(text.length > 128 * 1024, "long enough to break off in the middle: " + text.length);
+    Job job = upload(java.nio.file.Files.write(dir.resolve("long.txt"), text), "auto");
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    start(fast(1), Map.of(), breakingFirstRead(reads));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(job).isTerminal());
+    Job done = queue.get(job.id());
+    assertEquals(JobStatus.COMPLETED, done.status(), String.valueOf(done.error()));
+    assertEquals(2, done.attempts(), "the broken read cost one attempt");
+    List<dev.ingest.core.JobError> errors = queue.errors(job.id());
+    assertEquals(1, errors.size());
+    assertTrue(errors.get(0).message().contains("Connection reset"), errors.get(0).message());
+    assertTrue(!errors.get(0).type().equals("integrity"), "a broken read is not a corrupt object: " + errors.get(0).type());
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ingest.testing.Relay;
 import dev.ingest.testing.TestFiles;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
@@ -82,6 +84,15 @@ public final class S3BlobStore implements BlobStore {
   /** The S3 client ingest uses: retries with backoff, checksums only where required, pooled connections. */
   public static S3Client client(
       S3Location location, int maxConnections, software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials) {
+    return client(location, maxConnections, credentials, retries -> {});
+  }
+
+  /** The same client, its retries adjusted (tests: the same attempts without waiting between them). */
+  static S3Client client(
+      S3Location location,
+      int maxConnections,
+      software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials,
+      java.util.function.Consumer<software.amazon.awssdk.retries.api.RetryStrategy.Builder<?, ?>> adjustRetries) {
     var builder =
         S3Client.builder()
             .region(Region.of(location.region()))
@@ -95,7 +106,8 @@ public final class S3BlobStore implements BlobStore {
                     .connectionTimeout(Duration.ofSeconds(10))
                     .socketTimeout(Duration.ofSeconds(60)))
             .overrideConfiguration(
-                o -> o.retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS)).apiCallAttemptTimeout(Duration.ofMinutes(2)));
+                o -> o.retryStrategy(b -> adjustRetries.accept(b.maxAttempts(MAX_ATTEMPTS)))
+                    .apiCallAttemptTimeout(Duration.ofMinutes(2)));
     if (location.endpoint() != null) {
       builder.endpointOverride(location.endpoint());
     }
@@ -328,7 +340,24 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public InputStream get(String key) {
     // why: the object is streamed, never held whole in memory.
-    return call(key, () -> s3.getObject(b -> b.bucket(location.bucket()).key(key(key))));
+    ResponseInputStream<GetObjectResponse> first = call(key, () -> s3.getObject(b -> b.bucket(location.bucket()).key(key(key))));
+    String etag = first.response().eTag();
+    Long length = first.response().contentLength();
+    if (length == null) {
+      return first;
+    }
+    // why: a connection reset mid-body is resumed from where it broke, of the same version (If-Match), rather
+    // than failing the job's attempt after most of a large object was read.
+    return new ResumingObjectStream(
+        first,
+        length,
+        offset -> call(key, () -> s3.getObject(b -> {
+          b.bucket(location.bucket()).key(key(key)).range("bytes=" + offset + "-");
+          if (etag != null) {
+            b.ifMatch(etag);
+          }
+        })),
+        MAX_ATTEMPTS);
   }
 
   @Override

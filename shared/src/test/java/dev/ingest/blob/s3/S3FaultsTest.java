@@ -21,6 +21,7 @@ import dev.ingest.core.UnavailableException;
 import dev.ingest.files.sql.SqlFileCatalog;
 import dev.ingest.queue.sql.Database;
 import dev.ingest.queue.sql.SqlJobQueue;
+import dev.ingest.testing.Relay;
 import dev.ingest.testing.S3Servers;
 import dev.ingest.upload.ContentTypeDetector;
 import dev.ingest.upload.UploadListener;
@@ -267,6 +268,73 @@ class S3FaultsTest {
       assertEquals(expected, out.file().sha256());
       assertEquals(expected, sha256(store.get(out.file().blobKey())));
       assertTrue(store.listPendingUploads().isEmpty(), "no upload left open");
+    }
+  }
+
+  @Test
+  void aPartRefusedOnEveryAttemptFailsTheUploadAsUnavailableAndTheNextRunResumesIt() throws Exception {
+    proxy.stubFor(
+        put(urlPathMatching(".*")).withQueryParam("partNumber", equalTo("2")).atPriority(1).withName("part 2 down")
+            .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>")));
+    byte[] data = new byte[(int) (16 * MIB)];
+    new Random(13).nextBytes(data);
+    Path file = Files.write(dir.resolve("refused.bin"), data);
+    UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 1, false);
+    S3Location location = new S3Location(S3StoreFixture.BUCKET, "refused/", URI.create(proxy.baseUrl()), "us-east-1", true);
+    // why: ingest's client and its number of attempts, without the seconds of backoff between them
+    var client = S3BlobStore.client(location, 8, S3StoreFixture.credentials(), retries -> retries
+        .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.retryImmediately())
+        .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.retryImmediately()));
+    try (S3BlobStore store = new S3BlobStore(client, location)) {
+      UploadService uploads = uploads(store);
+      UnavailableException e =
+          assertThrows(UnavailableException.class, () -> uploads.upload(file, request, UploadListener.NONE));
+      assertTrue(e.retryable(), "a store that keeps answering 503 may answer later");
+      assertTrue(e.getMessage().contains("503") || e.getMessage().toLowerCase().contains("slow"), e.getMessage());
+      assertEquals(S3BlobStore.MAX_ATTEMPTS, partRequests(2), "every attempt the client allows, then no more");
+      assertEquals(0, (int) db.withHandle(h -> h.createQuery("SELECT count(*) FROM files").mapTo(Integer.class).one()), "nothing registered");
+      assertEquals(0, (int) db.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs").mapTo(Integer.class).one()), "nothing enqueued");
+
+      // the store is back, though its first ListParts answers 503: the next run sends only what is missing
+      proxy.removeStub(proxy.getStubMappings().stream().filter(m -> "part 2 down".equals(m.getName())).findFirst().orElseThrow());
+      proxy.stubFor(
+          com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(".*"))
+              .withQueryParam("uploadId", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
+              .inScenario("list").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("failed once").atPriority(1)
+              .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code></Error>")));
+      proxy.resetRequests();
+      UploadOutcome out = uploads.upload(file, request, UploadListener.NONE);
+      assertEquals(sha256(Files.newInputStream(file)), sha256(store.get(out.file().blobKey())));
+      assertEquals(1, partRequests(1) + partRequests(2) + partRequests(3) + partRequests(4), "only part 2 was missing");
+      assertEquals(1, partRequests(2));
+      assertEquals(2, proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathMatching(".*"))
+          .withQueryParam("uploadId", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))).size(), "ListParts sent again");
+      assertTrue(store.listPendingUploads().isEmpty(), "no upload left open");
+    }
+  }
+
+  private int partRequests(int part) {
+    return proxy.findAll(putRequestedFor(urlPathMatching(".*")).withQueryParam("partNumber", equalTo(String.valueOf(part)))).size();
+  }
+
+  @Test
+  void anObjectWhoseReadIsCutOffIsReadOnFromWhereItBrokeAndATooBrokenOneFailsAsAnIoError() throws Exception {
+    byte[] data = new byte[(int) (12 * MIB)];
+    new Random(17).nextBytes(data);
+    try (Relay relay = new Relay(server.endpoint().getPort());
+        S3BlobStore store = S3BlobStore.open(
+            new S3Location(S3StoreFixture.BUCKET, "cut/", URI.create(relay.url()), "us-east-1", true), 4,
+            S3StoreFixture.credentials())) {
+      store.put("whole.bin", data, data.length);
+      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+
+      relay.resetAnswersAfter(3 * MIB, 2); // two connections reset, each after 3 MiB of answer
+      assertEquals(expected, sha256(store.get("whole.bin")));
+      assertEquals(2, relay.resets(), "the read was cut twice, and went on each time");
+
+      relay.resetAnswersAfter(MIB / 2, 1000); // every connection, for good
+      java.io.IOException e = assertThrows(java.io.IOException.class, () -> sha256(store.get("whole.bin")));
+      assertEquals(S3BlobStore.MAX_ATTEMPTS + 1, relay.resets() - 2, "the first read and each read again were cut: " + e);
     }
   }
 }
