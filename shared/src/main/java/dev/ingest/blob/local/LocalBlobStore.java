@@ -140,7 +140,7 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
         Files.deleteIfExists(old);
       }
       try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-          FileChannel out = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
+          FileChannel out = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         long at = (partNumber - 1) * partSize;
         long done = 0;
         while (done < length) {
@@ -149,6 +149,13 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
             throw new InvalidInputException(source + " shrank while it was being uploaded; run the upload again");
           }
           done += n;
+        }
+        // why: the checksum is of the bytes the caller read and hashed; the copy reads the file again, and a
+        // file rewritten in between must not become an object whose content differs from its SHA-256.
+        if (checksum != null && !checksum.equals(crc32c(out, at, length))) {
+          throw new InvalidInputException(
+              source + " changed while it was being uploaded (part " + partNumber + " no longer matches what was read); "
+                  + "run the upload again");
         }
         // why: a part is on disk before its marker says so, so a resume after a power cut never trusts a
         // part that was still in the page cache; and the disk writes while later parts are still read and
@@ -159,6 +166,24 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
       return null;
     });
     return new UploadedPart(partNumber, checksum, checksum, length);
+  }
+
+  /** The CRC32C of a region of a file, in the form {@link Checksums#crc32c} gives. */
+  private static String crc32c(FileChannel file, long at, int length) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(Math.min(length, 1 << 20));
+    long done = 0;
+    while (done < length) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+      int n = file.read(buffer, at + done);
+      if (n < 0) {
+        break;
+      }
+      buffer.flip();
+      crc.update(buffer);
+      done += n;
+    }
+    return Checksums.encode(crc);
   }
 
   @Override

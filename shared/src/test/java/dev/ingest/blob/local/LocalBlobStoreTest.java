@@ -8,6 +8,7 @@ import dev.ingest.blob.BlobStore;
 import dev.ingest.blob.BlobStoreContract;
 import dev.ingest.blob.Checksums;
 import dev.ingest.blob.UploadedPart;
+import dev.ingest.core.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,5 +86,20 @@ class LocalBlobStoreTest extends BlobStoreContract {
     try (java.io.InputStream in = store.get("objects/f")) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(content, in.readAllBytes());
     }
+  }
+
+  @Test
+  void aFileRegionRewrittenAfterItWasHashedIsRefusedAndLeavesNoPart() throws Exception {
+    byte[] read = bytes(1000, 16);
+    String checksumOfWhatWasRead = Checksums.crc32c(read, read.length);
+    byte[] rewritten = read.clone();
+    rewritten[500] ^= 1; // one bit changed in place after the upload read and hashed the file
+    Path source = Files.write(dir.resolve("rewritten.bin"), rewritten);
+    String id = store.createMultipart("objects/r", 1000);
+
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> ((LocalBlobStore) store).uploadPartFromFile("objects/r", id, 1, source, 0, 1000, checksumOfWhatWasRead));
+    assertTrue(e.getMessage().contains("changed while it was being uploaded"), e.getMessage());
+    assertEquals(List.of(), store.listParts("objects/r", id), "no part recorded, so a resume sends it again");
   }
 }
