@@ -416,6 +416,17 @@ class CliTest {
   }
 
   @Test
+  void aStoreThatIsNoStoreIsOneUsageErrorBeforeAnyFileNotOnePerFile() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.txt"), "a");
+    Path b = Files.writeString(dir.resolve("b.txt"), "b");
+    Cli.Result r = cli.run("upload", a.toString(), b.toString(), "--store", dir.resolve("no-scheme").toString());
+    CliTest.assertOneLineError(r, ExitCodes.USAGE, "unsupported store");
+    assertFalse(r.err().contains("a.txt"), "about the setting, not the file: " + r.err());
+    assertTrue(r.err().contains("--store"), r.err());
+    assertEquals(0, cli.run("jobs", "list").out().lines().count(), "nothing enqueued");
+  }
+
+  @Test
   void optionsWorkBeforeOrAfterTheSubcommand() throws Exception {
     Path other = dir.resolve("elsewhere.db");
     Path a = Files.writeString(dir.resolve("a.txt"), "a");

@@ -159,7 +159,8 @@ public final class IngestRuntime implements AutoCloseable {
               Boolean.parseBoolean(config.get("s3.path-style", "false")));
       return S3BlobStore.open(location, config.getInt("s3.max-connections", 32));
     }
-    throw new InvalidInputException("unsupported store '" + url + "' (expected file:DIR or s3://bucket/prefix)");
+    throw new InvalidInputException(
+        "unsupported store '" + url + "' (expected file:DIR or s3://bucket/prefix; from --store, INGEST_STORE or store=)");
   }
 
   @Override

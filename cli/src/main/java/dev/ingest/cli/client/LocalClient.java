@@ -45,7 +45,8 @@ public final class LocalClient implements IngestClient {
 
   @Override
   public void connect() {
-    runtime();
+    // why: a database or store that cannot be opened is one error before the batch, not one per file
+    runtime().store();
   }
 
   @Override
