@@ -65,11 +65,16 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     String uploadId = Ids.generate("up_", System.currentTimeMillis());
     Path dir = staging.resolve(uploadId);
     io(() -> {
-      Files.createDirectories(dir);
-      Files.createFile(dir.resolve(DATA_FILE));
-      Files.writeString(dir.resolve(PART_SIZE_FILE), Long.toString(partSize), StandardCharsets.UTF_8);
-      // why: written last, it is what makes the folder an upload (see uploadDir).
-      Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
+      try {
+        Files.createDirectories(dir);
+        Files.createFile(dir.resolve(DATA_FILE));
+        Files.writeString(dir.resolve(PART_SIZE_FILE), Long.toString(partSize), StandardCharsets.UTF_8);
+        // why: written last, it is what makes the folder an upload (see uploadDir).
+        Files.writeString(dir.resolve(KEY_FILE), key, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(dir);
+        throw e;
+      }
       return null;
     });
     return uploadId;
@@ -255,6 +260,9 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
                     Files.readString(keyFile).trim(),
                     dir.getFileName().toString(),
                     Files.getLastModifiedTime(keyFile).toInstant()));
+          } else {
+            // why: what a process killed mid-put or mid-create left; listed so cleanup removes it once it is old
+            pending.add(new PendingUpload("", dir.getFileName().toString(), Files.getLastModifiedTime(dir).toInstant()));
           }
         }
       }
@@ -268,10 +276,16 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     Path tmp = staging.resolve(Ids.generate("put_", System.currentTimeMillis()) + ".tmp");
     io(() -> {
       Files.createDirectories(target.getParent());
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-        out.write(data, 0, length);
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+          out.write(data, 0, length);
+        }
+        move(tmp, target);
+      } catch (IOException | RuntimeException e) {
+        // why: a full disk or a failed move must not leave the half-written copy behind in staging
+        Files.deleteIfExists(tmp);
+        throw e;
       }
-      move(tmp, target);
       return null;
     });
   }

@@ -102,4 +102,20 @@ class LocalBlobStoreTest extends BlobStoreContract {
     assertTrue(e.getMessage().contains("changed while it was being uploaded"), e.getMessage());
     assertEquals(List.of(), store.listParts("objects/r", id), "no part recorded, so a resume sends it again");
   }
+
+  @Test
+  void whatAProcessKilledMidPutOrMidCreateLeftIsListedAsPendingForCleanupAndAbortRemovesIt() throws Exception {
+    Path staging = dir.resolve(".staging");
+    Files.writeString(staging.resolve("put_killed.tmp"), "half an object");
+    Files.createDirectories(staging.resolve("up_killed")).resolve("data").toFile().createNewFile();
+
+    List<String> pending = store.listPendingUploads().stream().map(u -> u.uploadId()).sorted().toList();
+    assertEquals(List.of("put_killed.tmp", "up_killed"), pending);
+    for (var u : store.listPendingUploads()) {
+      store.abortMultipart(u.key(), u.uploadId());
+    }
+    try (Stream<Path> left = Files.list(staging)) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
 }
