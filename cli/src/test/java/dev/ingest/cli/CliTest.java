@@ -499,6 +499,28 @@ class CliTest {
   }
 
   @Test
+  void cleanupRemovesOldObjectsNoFileNamesAndKeepsEveryOtherObject() throws Exception {
+    // what a process killed between storing a small file and registering it leaves: an object no row names
+    Cli.Result up = cli.run("upload", Files.writeString(dir.resolve("kept.txt"), "kept").toString(), "--json");
+    String kept = json(up.firstLine()).get("fileId").asText();
+    Path objects = dir.resolve("home/blobs/objects");
+    Path stray = Files.writeString(objects.resolve("file_killedbeforeregistering"), "orphan");
+    Files.setLastModifiedTime(stray, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    Path young = Files.writeString(objects.resolve("file_maybestillregistering"), "young");
+    Files.setLastModifiedTime(objects.resolve(kept), java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+
+    Cli.Result dry = cli.run("cleanup", "--older-than", "1h", "--dry-run");
+    assertEquals("would remove 0 job(s), 0 file(s), 0 abandoned upload(s), 1 stray object(s)", dry.out().strip(), dry.err());
+    assertTrue(Files.exists(stray), "a dry run removes nothing");
+
+    Cli.Result real = cli.run("cleanup", "--older-than", "1h");
+    assertEquals("removed 0 job(s), 0 file(s), 0 abandoned upload(s), 1 stray object(s)", real.out().strip(), real.err());
+    assertFalse(Files.exists(stray));
+    assertTrue(Files.exists(young), "younger than --older-than: its upload may still be registering it");
+    assertTrue(Files.exists(objects.resolve(kept)), "an object its file names stays");
+  }
+
+  @Test
   void configShowsEffectiveSettingsAndTheirSourcesWithSecretsMasked() throws Exception {
     Path file = Files.writeString(dir.resolve("ingest.properties"), "worker.concurrency=7\npipeline.docs.steps=extract,store\n");
     cli.env("INGEST_DB", "postgresql://ingest:hunter2@db.example:5432/ingest")

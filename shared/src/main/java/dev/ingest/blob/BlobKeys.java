@@ -15,8 +15,11 @@ public final class BlobKeys {
     return key;
   }
 
+  /** The folder of uploaded files' objects, each named by its file id. */
+  public static final String OBJECTS = "objects/";
+
   public static String object(String fileId) {
-    return requireSafe("objects/" + fileId);
+    return requireSafe(OBJECTS + fileId);
   }
 
   public static String result(String jobId, String name) {

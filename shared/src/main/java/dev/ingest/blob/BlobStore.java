@@ -57,6 +57,12 @@ public interface BlobStore extends AutoCloseable {
 
   Optional<BlobInfo> stat(String key);
 
+  /**
+   * Hands every object whose key starts with {@code prefix} (a folder such as {@code objects/}) to
+   * {@code each}, in no particular order; uploads not yet completed are not objects.
+   */
+  void list(String prefix, java.util.function.Consumer<BlobInfo> each);
+
   /** Deletes an object; absent objects are ignored. */
   void delete(String key);
 

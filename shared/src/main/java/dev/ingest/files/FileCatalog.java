@@ -29,6 +29,9 @@ public interface FileCatalog {
 
   void delete(String fileId);
 
+  /** Which of these file ids have a row, in any tenant. */
+  java.util.Set<String> existing(java.util.Collection<String> fileIds);
+
   /** This tenant's files (every tenant's when null), newest first, with how many jobs use each. */
   List<StoredFile> list(String tenant, int limit);
 

@@ -13,6 +13,7 @@ import dev.ingest.upload.UploadSession;
 import dev.ingest.upload.UploadSessions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,10 +80,63 @@ public final class RetentionService {
   }
 
   /** What a cleanup removed, or would remove on a dry run. */
-  public record Report(int jobs, int files, int uploads) {}
+  public record Report(int jobs, int files, int uploads, int objects) {
+    public Report(int jobs, int files, int uploads) {
+      this(jobs, files, uploads, 0);
+    }
+  }
 
   public Report cleanup(Duration olderThan, boolean dryRun) {
     return cleanup(null, olderThan, dryRun);
+  }
+
+  /**
+   * {@link #cleanup(String, Duration, boolean)} for every tenant, then, with {@code sweepStore}, the objects no
+   * file names that are older than the cutoff: what a process killed between storing a small file and
+   * registering it left. The sweep lists the store's {@code objects/} folder, so the periodic retention of
+   * workers leaves it to {@code ingest cleanup}.
+   */
+  public Report cleanup(Duration olderThan, boolean dryRun, boolean sweepStore) {
+    Report report = cleanup(null, olderThan, dryRun);
+    if (!sweepStore) {
+      return report;
+    }
+    int strays = sweepStrayObjects(clock.now().minus(olderThan), dryRun);
+    if (strays > 0) {
+      log.info("cleanup{}: {} object(s) no file names", dryRun ? " (dry run)" : "", strays);
+    }
+    return new Report(report.jobs(), report.files(), report.uploads(), strays);
+  }
+
+  private int sweepStrayObjects(Instant cutoff, boolean dryRun) {
+    String folder = BlobKeys.OBJECTS;
+    List<String> batch = new ArrayList<>();
+    int[] strays = {0};
+    store.list(folder, info -> {
+      if (info.lastModified().isBefore(cutoff)) {
+        batch.add(info.key().substring(folder.length()));
+        if (batch.size() == BATCH) {
+          strays[0] += sweep(folder, batch, dryRun);
+          batch.clear();
+        }
+      }
+    });
+    strays[0] += sweep(folder, batch, dryRun);
+    return strays[0];
+  }
+
+  private int sweep(String folder, List<String> fileIds, boolean dryRun) {
+    java.util.Set<String> named = files.existing(fileIds);
+    int strays = 0;
+    for (String id : fileIds) {
+      if (!named.contains(id)) {
+        strays++;
+        if (!dryRun) {
+          store.delete(folder + id);
+        }
+      }
+    }
+    return strays;
   }
 
   /**

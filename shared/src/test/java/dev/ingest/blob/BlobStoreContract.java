@@ -100,6 +100,24 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void listingAFolderHandsOverItsObjectsWithTheirSizesAndNothingUnfinished() {
+    store.put("objects/l1", new byte[] {1}, 1);
+    store.put("objects/l2", new byte[] {1, 2, 3}, 3);
+    store.put("results/job_l/text", new byte[] {1, 2}, 2);
+    store.createMultipart("objects/l3", PART); // started, never completed: not an object
+
+    List<dev.ingest.blob.BlobInfo> listed = new ArrayList<>();
+    store.list("objects/", listed::add);
+    listed.sort(java.util.Comparator.comparing(dev.ingest.blob.BlobInfo::key));
+    assertEquals(List.of("objects/l1", "objects/l2"), listed.stream().map(dev.ingest.blob.BlobInfo::key).toList());
+    assertEquals(List.of(1L, 3L), listed.stream().map(dev.ingest.blob.BlobInfo::size).toList());
+    assertTrue(listed.stream().allMatch(i -> i.lastModified() != null));
+    List<String> none = new ArrayList<>();
+    store.list("nothing-here/", i -> none.add(i.key()));
+    assertEquals(List.of(), none);
+  }
+
+  @Test
   void multipartUploadAssemblesPartsInOrderAndOnlyAppearsWhenComplete() throws Exception {
     byte[] p1 = bytes(PART, 1);
     byte[] p2 = bytes(PART, 2);

@@ -104,6 +104,11 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
   }
 
   @Override
+  public void list(String prefix, java.util.function.Consumer<BlobInfo> each) {
+    delegate.list(prefix, each);
+  }
+
+  @Override
   public void delete(String key) {
     if (failDeletes) {
       throw new UnavailableException("injected: the store refuses deletes", true, null);

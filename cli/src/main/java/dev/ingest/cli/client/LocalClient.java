@@ -117,7 +117,7 @@ public final class LocalClient implements IngestClient {
 
   @Override
   public RetentionService.Report cleanup(Duration olderThan, boolean dryRun) {
-    return runtime().retention().cleanup(olderThan, dryRun);
+    return runtime().retention().cleanup(olderThan, dryRun, true);
   }
 
   @Override

@@ -31,7 +31,8 @@ public final class CleanupCommand implements Callable<Integer> {
     try (IngestClient client = IngestCommand.of(spec).client()) {
       RetentionService.Report r = client.cleanup(age, dryRun);
       spec.commandLine().getOut().printf(
-          "%s %d job(s), %d file(s), %d abandoned upload(s)%n", dryRun ? "would remove" : "removed", r.jobs(), r.files(), r.uploads());
+          "%s %d job(s), %d file(s), %d abandoned upload(s)%s%n", dryRun ? "would remove" : "removed", r.jobs(), r.files(),
+          r.uploads(), r.objects() > 0 ? ", " + r.objects() + " stray object(s)" : "");
     }
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

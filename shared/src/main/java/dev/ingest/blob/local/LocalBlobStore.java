@@ -326,6 +326,32 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     return "file:" + root;
   }
 
+  @Override
+  public void list(String prefix, java.util.function.Consumer<BlobInfo> each) {
+    BlobKeys.requireSafe(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+    Path folder = root.resolve(prefix);
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    io(() -> {
+      try (Stream<Path> walk = Files.walk(folder)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          BasicFileAttributes attrs;
+          try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+          } catch (NoSuchFileException gone) {
+            continue; // deleted while we walked
+          }
+          if (attrs.isRegularFile()) {
+            String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+            each.accept(new BlobInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
   private Path objectPath(String key) {
     return root.resolve(BlobKeys.requireSafe(key));
   }

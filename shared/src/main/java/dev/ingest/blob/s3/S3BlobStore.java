@@ -371,6 +371,19 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
+  public void list(String prefix, java.util.function.Consumer<BlobInfo> each) {
+    String full = location.prefix() + prefix;
+    call(prefix, () -> {
+      for (var page : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(full))) {
+        for (var o : page.contents()) {
+          each.accept(new BlobInfo(o.key().substring(location.prefix().length()), o.size(), o.lastModified()));
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
   public void delete(String key) {
     call(key, () -> s3.deleteObject(b -> b.bucket(location.bucket()).key(key(key))));
   }

@@ -85,6 +85,17 @@ public final class SqlFileCatalog implements FileCatalog {
   }
 
   @Override
+  public java.util.Set<String> existing(java.util.Collection<String> fileIds) {
+    if (fileIds.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return db.withHandle(h -> h.createQuery("SELECT id FROM files WHERE id IN (<ids>)")
+        .bindList("ids", List.copyOf(fileIds))
+        .mapTo(String.class)
+        .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Override
   public List<FileRef> unreferencedBefore(String tenant, Instant cutoff) {
     return db.withHandle(
         h -> {
