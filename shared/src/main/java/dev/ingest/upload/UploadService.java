@@ -230,8 +230,14 @@ public final class UploadService {
     String key = BlobKeys.object(fileId);
     String mime = detector.detect(data, (int) Math.min(data.length, SNIFF_BYTES), name);
     store.put(key, data, data.length);
-    listener.bytesDone(size);
-    checkUnchanged(path, size, mtime);
+    try {
+      listener.bytesDone(size);
+      checkUnchanged(path, size, mtime);
+    } catch (RuntimeException e) {
+      // why: the object was stored under a new key no row will name; it must not stay behind
+      store.delete(key);
+      throw e;
+    }
     return new Stored(new FileRef(fileId, name, size, sha256, mime, key), size, false, false);
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ingest.core.IngestException;
 import dev.ingest.core.InvalidInputException;
 import dev.ingest.core.NotFoundException;
 import java.io.InputStream;

@@ -285,6 +285,46 @@ class UploadServiceTest {
     assertTrue(store.listPendingUploads().stream().noneMatch(u -> u.uploadId().equals(oldUpload)), "old upload aborted");
   }
 
+  /** Appends to the file once the upload reported its first bytes, as a program still writing it would. */
+  private static UploadListener appendingOnFirstBytes(Path f) {
+    return new UploadListener() {
+      boolean done;
+
+      @Override
+      public void bytesDone(long bytes) {
+        if (!done) {
+          done = true;
+          try {
+            Files.write(f, new byte[] {42}, java.nio.file.StandardOpenOption.APPEND);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+  }
+
+  @Test
+  void aFileWrittenToWhileItUploadsIsRefusedAndLeavesNothingBehind() throws Exception {
+    UploadRequest serial = new UploadRequest("auto", "default", 0, null, 3, java.util.Map.of(), 5 * MIB, 1, false);
+    for (long size : new long[] {64 * 1024, 12 * MIB}) { // one object, and a multipart upload
+      Path f = file("growing-" + size + ".bin", size, 8);
+
+      InvalidInputException e =
+          assertThrows(InvalidInputException.class, () -> uploads.upload(f, serial, appendingOnFirstBytes(f)));
+      assertTrue(e.getMessage().contains("changed while it was being uploaded"), e.getMessage());
+      assertTrue(e.getMessage().contains("run the upload again"), e.getMessage());
+      assertEquals(0, (int) db.withHandle(h -> h.createQuery("SELECT count(*) FROM files").mapTo(Integer.class).one()), size + ": nothing registered");
+      assertEquals(0, (int) db.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs").mapTo(Integer.class).one()), size + ": nothing enqueued");
+      assertEquals(List.of(), store.listPendingUploads(), size + ": no upload left open or staged");
+      try (java.util.stream.Stream<Path> objects = Files.walk(dir.resolve("blobs"))) {
+        assertEquals(List.of(), objects.filter(Files::isRegularFile).filter(p -> !p.toString().contains(".staging")).toList(),
+            size + ": no object left");
+      }
+      assertTrue(sessions.findByPath(f.toAbsolutePath().toString()).isEmpty(), size + ": no session to resume: it would resume stale bytes");
+    }
+  }
+
   @Test
   void missingFileIsInvalidInputAndEnqueuesNothing() {
     InvalidInputException e =
