@@ -130,8 +130,19 @@ class ChaosIT {
     Random random = new Random(seed);
 
     Path pgData = dir.resolve("pg");
-    int pgPort = S3Servers.freePort();
-    pg = startPg(pgData, pgPort);
+    // why: the database must come back on the same port after each restart, so the port is chosen here; one
+    // found free may be taken before PostgreSQL binds it, so another is tried
+    int pgPort = 0;
+    for (int attempt = 1; pg == null; attempt++) {
+      pgPort = S3Servers.freePort();
+      try {
+        pg = startPg(pgData, pgPort);
+      } catch (java.io.IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
     try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
       st.execute("CREATE DATABASE chaos");
     }
