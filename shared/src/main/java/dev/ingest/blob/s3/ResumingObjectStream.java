@@ -30,10 +30,6 @@ final class ResumingObjectStream extends InputStream {
     this.maxResumes = maxResumes;
   }
 
-  int resumes() {
-    return resumes;
-  }
-
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];
