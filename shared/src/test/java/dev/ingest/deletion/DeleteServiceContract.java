@@ -209,6 +209,32 @@ public abstract class DeleteServiceContract {
   }
 
   @Test
+  void cleanupRemovesWhatKilledProcessesLeftAndNothingInUse() throws Exception {
+    Path f = Files.writeString(dir.resolve("in-use.txt"), "a file whose job is still queued");
+    Job queued = uploads.upload(f, UploadRequest.defaults(), UploadListener.NONE).job();
+    // a process killed between storing a small file and registering it, and one killed between creating its
+    // checksum probe upload and aborting it
+    byte[] orphan = "stored, never registered".getBytes(StandardCharsets.UTF_8);
+    store.put(BlobKeys.object("file_killedbeforeregistering"), orphan, orphan.length);
+    store.createMultipart("health/checksum-probe", 5 * 1024 * 1024);
+    Clock later = () -> java.time.Instant.now().plusSeconds(5);
+    dev.ingest.retention.RetentionService retention = new dev.ingest.retention.RetentionService(
+        queue, new SqlFileCatalog(db), new SqlUploadSessions(db), new dev.ingest.tus.sql.SqlTusUploads(db), store, later, deletes);
+
+    dev.ingest.retention.RetentionService.Report dry = retention.cleanup(Duration.ofSeconds(1), true, true);
+    assertEquals(1, dry.objects());
+    assertTrue(stored(BlobKeys.object("file_killedbeforeregistering")), "a dry run removes nothing");
+
+    dev.ingest.retention.RetentionService.Report report = retention.cleanup(Duration.ofSeconds(1), false, true);
+    assertEquals(1, report.objects(), "the stray object");
+    assertEquals(1, report.uploads(), "the probe upload");
+    assertFalse(stored(BlobKeys.object("file_killedbeforeregistering")));
+    assertEquals(List.of(), store.listPendingUploads());
+    assertTrue(stored(queued.file().blobKey()), "the object of a file in use stays");
+    assertEquals(queued.id(), queue.get(queued.id()).id());
+  }
+
+  @Test
   void subscribersHearJobDeletedWithTheJobAsItWas() throws Exception {
     queue.subscribeToEvents("webhooks");
     Job job = completed("announced", "auto");
