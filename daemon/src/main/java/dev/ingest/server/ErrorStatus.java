@@ -41,6 +41,12 @@ public final class ErrorStatus {
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     message = message.lines().findFirst().orElse(message);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.io.EofException) {
+        // why: the client stopped sending mid-body; its fault, not the server's (no 500, no stack trace)
+        return new ApiError(400, "invalid_request", "the request ended before its body did");
+      }
+    }
     if (e instanceof IllegalTransitionException) {
       return new ApiError(409, "conflict", message);
     }

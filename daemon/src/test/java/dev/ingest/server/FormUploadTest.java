@@ -138,6 +138,34 @@ class FormUploadTest {
   }
 
   @Test
+  void aClientThatStopsMidBodyIsCountedAsItsFaultAndLeavesNothingStored() throws Exception {
+    String head = "--BB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"half.bin\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.server.port())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+          + "\r\nContent-Type: multipart/form-data; boundary=BB\r\nContent-Length: 50000000\r\n\r\n" + head)
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(Bytes.text(3 * 1024 * 1024));
+      out.flush();
+    } // closed 3 MiB into a 50 MB body
+
+    String counted = "ingest_http_requests_seconds_count{method=\"POST\",route=\"/v1/uploads\",status=\"";
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> metrics().contains(counted + "400\"}"));
+    assertFalse(metrics().contains(counted + "500\"}"), "not counted as a server error");
+    assertEquals(0, objects(h, dir));
+    assertTrue(h.runtime.store().listPendingUploads().isEmpty(), "no upload left open or staged");
+    assertTrue(h.runtime.queue().list(dev.ingest.queue.JobFilter.all()).isEmpty());
+  }
+
+  private String metrics() throws IOException {
+    try (okhttp3.Response r = h.http.newCall(new okhttp3.Request.Builder().url(h.url("/metrics")).build()).execute()) {
+      return r.body().string();
+    }
+  }
+
+  @Test
   void badFieldsAnswer400AndLeaveNothingStored() throws Exception {
     for (String[] field : List.of(
         new String[] {"maxAttempts", "-3"}, new String[] {"maxAttempts", "many"}, new String[] {"priority", "soonish"},
