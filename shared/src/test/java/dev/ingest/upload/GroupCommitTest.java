@@ -48,14 +48,8 @@ class GroupCommitTest {
     ExecutorService pool = Executors.newFixedThreadPool(9);
     try {
       Future<String> first = pool.submit(() -> commit.submit(0));
-      firstWriteStarted.await(10, TimeUnit.SECONDS);
-      List<Future<String>> others = new ArrayList<>();
-      for (int i = 1; i <= 8; i++) {
-        int n = i;
-        others.add(pool.submit(() -> commit.submit(n)));
-      }
       // why: the eight wait behind the first write; once it ends, its writer writes them as one group.
-      waitUntil(() -> queued(commit) == 8);
+      List<Future<String>> others = queueBehind(commit, pool, firstWriteStarted, 8);
       othersQueued.countDown();
       assertEquals("s0", first.get(10, TimeUnit.SECONDS));
       for (int i = 1; i <= 8; i++) {
@@ -87,13 +81,7 @@ class GroupCommitTest {
     ExecutorService pool = Executors.newFixedThreadPool(5);
     try {
       Future<String> first = pool.submit(() -> commit.submit(0));
-      firstWriteStarted.await(10, TimeUnit.SECONDS);
-      List<Future<String>> others = new ArrayList<>();
-      for (int i = 1; i <= 4; i++) {
-        int n = i;
-        others.add(pool.submit(() -> commit.submit(n)));
-      }
-      waitUntil(() -> queued(commit) == 4);
+      List<Future<String>> others = queueBehind(commit, pool, firstWriteStarted, 4);
       othersQueued.countDown();
       assertEquals("s0", first.get(10, TimeUnit.SECONDS));
       assertEquals("s1", others.get(0).get(10, TimeUnit.SECONDS));
@@ -106,8 +94,21 @@ class GroupCommitTest {
     }
   }
 
-  private static int queued(GroupCommit<?, ?> commit) {
-    return commit.pendingCount();
+  /**
+   * Once the first write has started (and holds, as the tests' writers do), submits items 1..n and waits until
+   * all of them are queued behind it.
+   */
+  private static List<Future<String>> queueBehind(
+      GroupCommit<Integer, String> commit, ExecutorService pool, CountDownLatch firstWriteStarted, int n)
+      throws InterruptedException {
+    firstWriteStarted.await(10, TimeUnit.SECONDS);
+    List<Future<String>> queued = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      int item = i;
+      queued.add(pool.submit(() -> commit.submit(item)));
+    }
+    waitUntil(() -> commit.pendingCount() == n);
+    return queued;
   }
 
   private static void await(CountDownLatch latch) {

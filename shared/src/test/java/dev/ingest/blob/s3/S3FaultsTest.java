@@ -106,6 +106,13 @@ class S3FaultsTest {
         ContentTypeDetector.UNKNOWN, clock);
   }
 
+  /** A file of {@code mib} MiB of random bytes from {@code seed}. */
+  private Path randomFile(String name, int mib, long seed) throws Exception {
+    byte[] data = new byte[(int) (mib * MIB)];
+    new Random(seed).nextBytes(data);
+    return Files.write(dir.resolve(name), data);
+  }
+
   private static String sha256(InputStream in) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     try (DigestInputStream d = new DigestInputStream(in, sha)) {
@@ -120,9 +127,7 @@ class S3FaultsTest {
     failOnce(3, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
     failOnce(4, aResponse().withStatus(500).withBody("<Error><Code>InternalError</Code></Error>"));
     failOnce(6, aResponse().withFault(Fault.EMPTY_RESPONSE));
-    byte[] data = new byte[(int) (33 * MIB)];
-    new Random(7).nextBytes(data);
-    Path file = Files.write(dir.resolve("flaky.bin"), data);
+    Path file = randomFile("flaky.bin", 33, 7);
 
     try (S3BlobStore store = storeBehindProxy()) {
       UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 4, false);
@@ -151,9 +156,7 @@ class S3FaultsTest {
             .withQueryParam("uploadId", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
             .inScenario("complete").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("failed once").atPriority(1)
             .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    byte[] data = new byte[(int) (11 * MIB)];
-    new Random(9).nextBytes(data);
-    Path file = Files.write(dir.resolve("create.bin"), data);
+    Path file = randomFile("create.bin", 11, 9);
     try (S3BlobStore store = storeBehindProxy()) {
       UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 2, false);
       UploadOutcome out = uploads(store).upload(file, request, UploadListener.NONE);
@@ -257,9 +260,7 @@ class S3FaultsTest {
             .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor).retryStrategy(b -> b.maxAttempts(S3BlobStore.MAX_ATTEMPTS)))
             .build();
-    byte[] data = new byte[(int) (12 * MIB)];
-    new Random(11).nextBytes(data);
-    Path file = Files.write(dir.resolve("lost.bin"), data);
+    Path file = randomFile("lost.bin", 12, 11);
     try (S3BlobStore store = new S3BlobStore(client, location)) {
       UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 2, false);
       UploadOutcome out = uploads(store).upload(file, request, UploadListener.NONE);
@@ -276,9 +277,7 @@ class S3FaultsTest {
     proxy.stubFor(
         put(urlPathMatching(".*")).withQueryParam("partNumber", equalTo("2")).atPriority(1).withName("part 2 down")
             .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>")));
-    byte[] data = new byte[(int) (16 * MIB)];
-    new Random(13).nextBytes(data);
-    Path file = Files.write(dir.resolve("refused.bin"), data);
+    Path file = randomFile("refused.bin", 16, 13);
     UploadRequest request = new UploadRequest("auto", "default", 0, null, 3, Map.of(), 5 * MIB, 1, false);
     S3Location location = new S3Location(S3StoreFixture.BUCKET, "refused/", URI.create(proxy.baseUrl()), "us-east-1", true);
     // why: ingest's client and its number of attempts, without the seconds of backoff between them
