@@ -38,6 +38,8 @@ public final class QueueBench {
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "4"));
     int samples = Integer.parseInt(opts.getOrDefault("samples", "200"));
     String prefetch = opts.getOrDefault("prefetch", "auto");
+    List<String> workerJvm = List.of(opts.getOrDefault("worker-jvm", "").trim().split("\\s+")).stream()
+        .filter(o -> !o.isEmpty()).toList();
     Path home = Files.createTempDirectory("ingest-bench-");
     String db = opts.getOrDefault("db", "sqlite:" + home.resolve("bench.db"));
     String queue = "bench_" + Ids.generate("", System.currentTimeMillis()).substring(10, 20);
@@ -78,7 +80,7 @@ public final class QueueBench {
 
       List<Process> procs = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
-        procs.add(worker(jar, db, home, queue, concurrency, prefetch, i));
+        procs.add(worker(jar, workerJvm, db, home, queue, concurrency, prefetch, i));
       }
       while (unfinished(database, queue)) {
         Thread.sleep(200);
@@ -159,14 +161,15 @@ public final class QueueBench {
     log("prefilled %d finished jobs in %.1f s", n, (System.nanoTime() - t0) / 1e9);
   }
 
-  private static Process worker(String jar, String db, Path home, String queue, int concurrency, String prefetch, int n)
+  private static Process worker(
+      String jar, List<String> jvm, String db, Path home, String queue, int concurrency, String prefetch, int n)
       throws Exception {
-    List<String> cmd =
-        List.of(
-            // why: the JVM options of scripts/ingest-worker.service, as the workers run when deployed
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar, "worker", "--db", db,
-            "--store", "file:" + home.resolve("blobs"), "--queue", queue, "--concurrency", String.valueOf(concurrency),
-            "--prefetch", prefetch);
+    // why: the JVM options of scripts/ingest-worker.service, as the workers run when deployed, plus any given
+    List<String> cmd = new java.util.ArrayList<>(
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", jar, "worker", "--db", db, "--store", "file:" + home.resolve("blobs"), "--queue", queue,
+        "--concurrency", String.valueOf(concurrency), "--prefetch", prefetch));
     return new ProcessBuilder(cmd)
         .redirectOutput(home.resolve("worker-" + n + ".out").toFile())
         .redirectError(home.resolve("worker-" + n + ".err").toFile())
