@@ -87,14 +87,16 @@ public final class BatchUpload {
   }
 
   private Result uploadOne(Path file, UploadListener listener, Semaphore budget, int budgetKib) throws InterruptedException {
-    RuntimeException down = unavailable.get();
-    if (down != null) {
-      listener.fileFailed(file, down);
-      return new Result(file, null, down, true);
-    }
     int share = (int) Math.min(budgetKib, Math.max(1, needs(file) / 1024));
     budget.acquire(share);
     try {
+      // why: checked once the file's memory is granted, so a file that waited for it while another found the
+      // database or store down is not started either
+      RuntimeException down = unavailable.get();
+      if (down != null) {
+        listener.fileFailed(file, down);
+        return new Result(file, null, down, true);
+      }
       return new Result(file, client.upload(file, request, listener), null, false);
     } catch (RuntimeException e) {
       if (e instanceof dev.ingest.core.UnavailableException) {

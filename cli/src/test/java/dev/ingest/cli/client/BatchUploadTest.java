@@ -69,4 +69,42 @@ class BatchUploadTest {
       }
     }
   }
+
+  @Test
+  void filesWaitingForMemoryWhenTheStoreGoesDownAreNotStarted() throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      files.add(Files.write(dir.resolve("w" + i + ".bin"), new byte[8192]));
+    }
+    Path blobs = dir.resolve("blobs");
+    IngestConfig config = IngestConfig.of(Map.of("db", "sqlite:" + dir.resolve("ingest.db"), "store", "file:" + blobs));
+    // why: the first file to start breaks the store (its objects folder becomes a file), as a disk that goes away
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    UploadListener breakOnFirst =
+        new UploadListener() {
+          @Override
+          public void fileStarted(Path path, long size) {
+            if (broken.compareAndSet(false, true)) {
+              try {
+                Files.createDirectories(blobs);
+                Files.writeString(blobs.resolve("objects"), "not a folder");
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          }
+        };
+    try (LocalClient client = new LocalClient(() -> IngestRuntime.open(config, 8))) {
+      // a budget of one file: four threads, but the files take turns
+      List<BatchUpload.Result> results =
+          new BatchUpload(client, UploadRequest.defaults(), 4, 8192).run(files, breakOnFirst, r -> {});
+
+      List<BatchUpload.Result> tried = results.stream().filter(r -> !r.skipped()).toList();
+      assertEquals(1, tried.size(), "only the file that met the store down was tried: " + results);
+      assertTrue(tried.get(0).error() instanceof dev.ingest.core.UnavailableException, String.valueOf(tried.get(0).error()));
+      assertTrue(tried.get(0).error().getMessage().contains("FileAlreadyExistsException"), "says what is wrong, not only a path: "
+          + tried.get(0).error().getMessage());
+      assertTrue(results.stream().allMatch(BatchUpload.Result::failed));
+    }
+  }
 }

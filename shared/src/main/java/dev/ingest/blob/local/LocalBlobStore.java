@@ -431,9 +431,17 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     try {
       return action.run();
     } catch (UncheckedIOException e) {
-      throw new UnavailableException("blob store " + describe() + " failed: " + e.getCause().getMessage(), e);
+      throw new UnavailableException("blob store " + describe() + " failed: " + reason(e.getCause()), e);
     } catch (IOException e) {
-      throw new UnavailableException("blob store " + describe() + " failed: " + e.getMessage(), e);
+      throw new UnavailableException("blob store " + describe() + " failed: " + reason(e), e);
     }
+  }
+
+  /** What went wrong; a file-system error without a reason is only a path, so its kind is named too. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() == null) {
+      return e.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+    }
+    return e.getMessage();
   }
 }
