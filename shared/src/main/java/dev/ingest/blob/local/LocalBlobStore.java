@@ -437,11 +437,23 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     }
   }
 
-  /** What went wrong; a file-system error without a reason is only a path, so its kind is named too. */
+  /** What went wrong; a file-system error without a reason is only a path, so what happened is said too. */
   private static String reason(IOException e) {
-    if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() == null) {
-      return e.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+    if (!(e instanceof java.nio.file.FileSystemException) || ((java.nio.file.FileSystemException) e).getReason() != null) {
+      return e.getMessage();
     }
-    return e.getMessage();
+    String what;
+    if (e instanceof NoSuchFileException) {
+      what = "no such file or folder";
+    } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      what = "already exists";
+    } else if (e instanceof java.nio.file.AccessDeniedException) {
+      what = "permission denied";
+    } else if (e instanceof java.nio.file.NotDirectoryException) {
+      what = "not a folder";
+    } else {
+      what = "file system error";
+    }
+    return e.getMessage() + ": " + what;
   }
 }
