@@ -132,9 +132,27 @@ class CliTest {
     Path fake = Files.writeString(dir.resolve("fake.pdf"), "just text, not a PDF");
     Cli pdfOnly = new Cli(dir.resolve("home")).env("INGEST_UPLOAD_ALLOWED_TYPES", "application/pdf,image/*");
     assertOneLineError(pdfOnly.run("upload", fake.toString()), ExitCodes.USAGE, "fake.pdf is text/plain, not an allowed type");
-    Path real = TestFiles.pdf(dir.resolve("real.bin"), "a real PDF under any name");
-    assertEquals(0, pdfOnly.run("upload", real.toString()).code());
+    Path real = TestFiles.pdf(dir.resolve("real.png"), "a real PDF under any name");
+    Cli.Result allowed = pdfOnly.run("upload", real.toString(), "--json");
+    assertEquals(0, allowed.code(), allowed.err());
     assertEquals(1, cli.run("jobs", "list").out().lines().count());
+    // under a type policy the type recorded is the one the policy judged: the content's, not the name's
+    String id = json(allowed.firstLine()).get("jobId").asText();
+    assertEquals("application/pdf", json(cli.run("status", id, "--json").firstLine()).get("file").get("mimeType").asText());
+  }
+
+  @Test
+  void withoutATypePolicyAWellNamedFileIsRecordedByItsNameAndTheContentDecidesTheRest() throws Exception {
+    Path md = Files.writeString(dir.resolve("notes.md"), "# Notes\n\nPlain words.\n");
+    Path goMod = Files.writeString(dir.resolve("go.mod"), "module example.com/hello\n\ngo 1.22\n");
+    Path pdf = TestFiles.pdf(dir.resolve("scan.txt"), "a PDF named as text");
+    assertEquals("text/markdown", mimeTypeOf(uploadJson(md)));
+    assertEquals("text/plain", mimeTypeOf(uploadJson(goMod)), "Tika names go.mod audio; its bytes are text");
+    assertEquals("application/pdf", mimeTypeOf(uploadJson(pdf)), "binary bytes are not believed to be .txt");
+  }
+
+  private String mimeTypeOf(String jobId) throws Exception {
+    return json(cli.run("status", jobId, "--json").firstLine()).get("file").get("mimeType").asText();
   }
 
   @Test

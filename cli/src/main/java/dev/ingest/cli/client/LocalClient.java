@@ -53,7 +53,11 @@ public final class LocalClient implements IngestClient {
   public UploadOutcome upload(Path file, UploadRequest request, UploadListener listener) {
     synchronized (this) {
       if (uploads == null) {
-        uploads = runtime().uploads(new TikaContentTypeDetector());
+        // why: with a type policy the recorded type must be the content's, the one the policy was checked on;
+        // without one, the worker's detect step reads the content anyway, and a name spares each file Tika's magic.
+        boolean policy =
+            dev.ingest.upload.UploadLimits.parse(null, runtime().config().get("upload.allowed-types").orElse(null)).limitsTypes();
+        uploads = runtime().uploads(policy ? new TikaContentTypeDetector() : TikaContentTypeDetector.nameFirst());
       }
     }
     return uploads.upload(file, request, listener);
