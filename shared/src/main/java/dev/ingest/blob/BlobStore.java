@@ -50,7 +50,18 @@ public interface BlobStore extends AutoCloseable {
   /** Multipart uploads that were started and neither completed nor aborted. */
   List<PendingUpload> listPendingUploads();
 
+  /** Stores an object whole; a reader sees the old object or the new one, never part of one. */
   void put(String key, byte[] data, int length);
+
+  /**
+   * Stores an object under a key no one knows yet (a new file's, before any row names it): a store may write
+   * it in place, since nobody reads the key meanwhile, and what a crash leaves is a stray object that
+   * {@code ingest cleanup} removes. {@link dev.ingest.core.UnavailableException} (with the object gone) when it
+   * cannot be written.
+   */
+  default void putNew(String key, byte[] data, int length) {
+    put(key, data, length);
+  }
 
   /** Opens an object for reading; {@link dev.ingest.core.NotFoundException} when absent. */
   InputStream get(String key);

@@ -242,7 +242,7 @@ public final class PartWriter {
       if (sha256 != null) {
         sha256.update(buffer, 0, filled);
       }
-      store.put(key, buffer, filled);
+      store.putNew(key, buffer, filled);
       return;
     }
     if (filled > 0) {

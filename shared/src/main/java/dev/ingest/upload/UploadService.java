@@ -229,7 +229,7 @@ public final class UploadService {
     String fileId = Ids.file();
     String key = BlobKeys.object(fileId);
     String mime = detector.detect(data, (int) Math.min(data.length, SNIFF_BYTES), name);
-    store.put(key, data, data.length);
+    store.putNew(key, data, data.length);
     try {
       listener.bytesDone(size);
       checkUnchanged(path, size, mtime);

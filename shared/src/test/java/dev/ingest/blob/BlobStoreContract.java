@@ -58,11 +58,16 @@ public abstract class BlobStoreContract {
         for (int i = 0; i < threads; i++) {
           String key = "objects/race-" + round + "-" + i;
           byte[] data = ("object " + key + " ").repeat(2000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          boolean newKey = i % 2 == 0; // new files' objects (putNew), into a folder that may not exist yet
           long stagger = i * 1_000_000L; // 0-7 ms apart: some arrive while the first call is still out, some with it
           puts.add(pool.submit(() -> {
             together.await(10, java.util.concurrent.TimeUnit.SECONDS);
             java.util.concurrent.locks.LockSupport.parkNanos(stagger);
-            fresh.put(key, data, data.length);
+            if (newKey) {
+              fresh.putNew(key, data, data.length);
+            } else {
+              fresh.put(key, data, data.length);
+            }
             return data;
           }));
         }
@@ -82,6 +87,16 @@ public abstract class BlobStoreContract {
     store.put("objects/a", data, data.length);
     assertArrayEquals(data, read(store.get("objects/a")));
     assertEquals(1000, store.stat("objects/a").orElseThrow().size());
+  }
+
+  @Test
+  void putNewStoresAnObjectUnderANewKeyInAFolderNotYetMade() throws Exception {
+    byte[] data = bytes(3000, 2);
+    store.putNew("fresh-folder/n1", data, data.length);
+    assertArrayEquals(data, read(store.get("fresh-folder/n1")));
+    assertEquals(3000, store.stat("fresh-folder/n1").orElseThrow().size());
+    store.putNew("fresh-folder/n2", new byte[0], 0);
+    assertEquals(0, store.stat("fresh-folder/n2").orElseThrow().size());
   }
 
   @Test
@@ -190,5 +205,6 @@ public abstract class BlobStoreContract {
     assertThrows(IllegalArgumentException.class, () -> store.put("../escape", new byte[1], 1));
     assertThrows(IllegalArgumentException.class, () -> store.put("/etc/passwd", new byte[1], 1));
     assertThrows(IllegalArgumentException.class, () -> store.put("objects/a/../../b", new byte[1], 1));
+    assertThrows(IllegalArgumentException.class, () -> store.putNew("../escape", new byte[1], 1));
   }
 }

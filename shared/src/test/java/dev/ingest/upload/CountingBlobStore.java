@@ -94,6 +94,12 @@ public final class CountingBlobStore implements BlobStore, dev.ingest.blob.FileR
   }
 
   @Override
+  public void putNew(String key, byte[] data, int length) {
+    puts.incrementAndGet();
+    delegate.putNew(key, data, length);
+  }
+
+  @Override
   public InputStream get(String key) {
     return delegate.get(key);
   }

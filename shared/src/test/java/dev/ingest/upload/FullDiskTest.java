@@ -81,6 +81,16 @@ class FullDiskTest {
     }
   }
 
+  private List<Path> objects() throws Exception {
+    Path objects = disk.getPath("/store/objects");
+    if (!Files.exists(objects)) {
+      return List.of();
+    }
+    try (Stream<Path> all = Files.list(objects)) {
+      return all.toList();
+    }
+  }
+
   private void assertStoredExactly(UploadOutcome out, Path file) throws Exception {
     try (InputStream in = store.get(out.file().blobKey())) {
       assertArrayEquals(Files.readAllBytes(file), in.readAllBytes());
@@ -98,6 +108,7 @@ class FullDiskTest {
     assertEquals(0, count("files"), "nothing registered");
     assertEquals(0, count("jobs"), "nothing enqueued");
     assertEquals(List.of(), staged(), "no half-written copy in staging");
+    assertEquals(List.of(), objects(), "no truncated object either");
 
     Files.delete(ballast);
     UploadOutcome out = uploads.upload(small, UploadRequest.defaults(), UploadListener.NONE);

@@ -292,6 +292,34 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
     });
   }
 
+  /**
+   * Written where it will stay, with no staging copy to rename: the rename into another folder took both
+   * folders' locks and the file system's rename lock, and with a batch's threads creating objects at once
+   * they queued on them (about a tenth of a 5,200-file batch's time).
+   */
+  @Override
+  public void putNew(String key, byte[] data, int length) {
+    Path target = objectPath(key);
+    io(() -> {
+      OutputStream out;
+      try {
+        out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW);
+      } catch (NoSuchFileException e) {
+        // why: the folder is made once, not checked before every object
+        Files.createDirectories(target.getParent());
+        out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW);
+      }
+      try (OutputStream o = out) {
+        o.write(data, 0, length);
+      } catch (IOException | RuntimeException e) {
+        // why: a full disk must not leave a truncated object behind
+        Files.deleteIfExists(target);
+        throw e;
+      }
+      return null;
+    });
+  }
+
   @Override
   public InputStream get(String key) {
     Path path = objectPath(key);
