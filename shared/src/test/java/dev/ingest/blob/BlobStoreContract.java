@@ -57,7 +57,12 @@ public abstract class BlobStoreContract {
         List<java.util.concurrent.Future<byte[]>> puts = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
           String key = "objects/race-" + round + "-" + i;
-          byte[] data = ("object " + key + " ").repeat(2000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          // why: a body of 1 MiB is still being sent when a server that refuses its checksum header hangs up,
+          // which the client sees as a broken pipe, not as the refusal a small body gets
+          byte[] data =
+              i % 4 == 1
+                  ? bytes(1024 * 1024, round * threads + i)
+                  : ("object " + key + " ").repeat(2000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
           boolean newKey = i % 2 == 0; // new files' objects (putNew), into a folder that may not exist yet
           long stagger = i * 1_000_000L; // 0-7 ms apart: some arrive while the first call is still out, some with it
           puts.add(pool.submit(() -> {

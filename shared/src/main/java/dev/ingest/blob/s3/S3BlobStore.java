@@ -124,17 +124,22 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public String createMultipart(String key, long partSize) {
+    String uploadId =
+        negotiated(
+            key,
+            () -> s3.createMultipartUpload(
+                    b -> {
+                      b.bucket(location.bucket()).key(key(key));
+                      if (integrity == Integrity.CRC32C) {
+                        b.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+                      }
+                    })
+                .uploadId());
+    // why: only once the server has answered; set before, it let a batch's other threads send their first
+    // objects with the header the server was about to refuse, and a refused 1 MiB body is a broken pipe that
+    // every retry repeats (seen as "Broken pipe (SDK Attempt Count: 8)" on S3Proxy).
     negotiated = true;
-    return negotiated(
-        key,
-        () -> s3.createMultipartUpload(
-                b -> {
-                  b.bucket(location.bucket()).key(key(key));
-                  if (integrity == Integrity.CRC32C) {
-                    b.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
-                  }
-                })
-            .uploadId());
+    return uploadId;
   }
 
   /**
