@@ -219,12 +219,12 @@ public final class UploadService {
   private Stored storeSmall(Path path, String name, long size, long mtime, UploadRequest request, UploadListener listener) {
     byte[] data = PartTransfer.readWhole(path, size, throttles.apply(request.limitRate()));
     String sha256 = PartTransfer.sha256(data);
-    if (files.anyWithSize(NewJob.DEFAULT_TENANT, size)) {
-      Optional<FileRef> existing = files.findBySha256(NewJob.DEFAULT_TENANT, sha256);
-      if (existing.isPresent() && store.stat(existing.get().blobKey()).isPresent()) {
-        listener.bytesDone(size);
-        return new Stored(existing.get(), 0, false);
-      }
+    // why: the hash is at hand, so one lookup by it; asking first whether any file has this size only saves
+    // hashing, which a file of one part has done already.
+    Optional<FileRef> existing = files.findBySha256(NewJob.DEFAULT_TENANT, sha256);
+    if (existing.isPresent() && store.stat(existing.get().blobKey()).isPresent()) {
+      listener.bytesDone(size);
+      return new Stored(existing.get(), 0, false);
     }
     String fileId = Ids.file();
     String key = BlobKeys.object(fileId);

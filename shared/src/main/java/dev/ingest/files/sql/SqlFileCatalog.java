@@ -22,6 +22,12 @@ public final class SqlFileCatalog implements FileCatalog {
 
   private final Database db;
 
+  /**
+   * One index entry, not a count: with {@code COUNT(*)} every upload of a batch of same-size files read all the
+   * rows of that size before it (two thirds of SQLite's time in a 5,200-file batch).
+   */
+  static final String ANY_WITH_SIZE = "SELECT EXISTS (SELECT 1 FROM files WHERE tenant = :tenant AND size = :size)";
+
   public SqlFileCatalog(Database db) {
     this.db = db;
   }
@@ -45,12 +51,7 @@ public final class SqlFileCatalog implements FileCatalog {
   @Override
   public boolean anyWithSize(String tenant, long size) {
     return db.withHandle(
-        h -> h.createQuery("SELECT COUNT(*) FROM files WHERE size = :size AND tenant = :tenant")
-                .bind("size", size)
-                .bind("tenant", tenant)
-                .mapTo(Long.class)
-                .one()
-            > 0);
+        h -> h.createQuery(ANY_WITH_SIZE).bind("size", size).bind("tenant", tenant).mapTo(Boolean.class).one());
   }
 
   @Override

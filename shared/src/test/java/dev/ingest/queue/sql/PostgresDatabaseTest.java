@@ -75,7 +75,7 @@ class PostgresDatabaseTest {
     Database.open(url, 2).close();
     try (Database db = Database.open(url, 2)) {
       int version = db.withHandle(h -> h.createQuery("SELECT MAX(version) FROM ingest_schema").mapTo(Integer.class).one());
-      assertEquals(10, version);
+      assertEquals(11, version);
     }
   }
 
