@@ -334,7 +334,9 @@ public final class S3BlobStore implements BlobStore {
             b -> {
               b.bucket(location.bucket()).key(key(key)).contentLength((long) length);
               if (integrity == Integrity.MD5) {
-                b.contentMD5(md5(data, length));
+                if (!payloadSigned) { // why: over plain HTTP the signed SHA-256 of the body is checked already
+                  b.contentMD5(md5(data, length));
+                }
               } else {
                 b.checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
               }
