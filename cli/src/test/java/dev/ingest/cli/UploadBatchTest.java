@@ -60,15 +60,12 @@ class UploadBatchTest {
   void aStoreThatRefusesWritesStopsTheBatchWithOneErrorAndTheExitCode() throws Exception {
     Path stored = Files.writeString(dir.resolve("stored.txt"), "content the store already has");
     assertEquals(0, cli.run("upload", stored.toString()).code());
-    Path staging = dir.resolve("home/blobs/.staging");
+    Path objects = dir.resolve("home/blobs/objects");
     Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc, where no file can be created");
-    // why: new content is written through the staging folder; pointed where nothing can be created, the store
+    // why: a new file's object is created in the objects folder; pointed where nothing can be created, the store
     // refuses every new object, as a full or read-only disk would.
-    try (var walk = Files.list(staging)) {
-      assertFalse(walk.findAny().isPresent());
-    }
-    Files.delete(staging);
-    Files.createSymbolicLink(staging, Path.of("/proc/self"));
+    Files.move(objects, dir.resolve("home/blobs/objects-before"));
+    Files.createSymbolicLink(objects, Path.of("/proc/self"));
     Path fresh1 = Files.writeString(dir.resolve("fresh1.txt"), "new content one");
     Path fresh2 = Files.writeString(dir.resolve("fresh2.txt"), "new content two");
 

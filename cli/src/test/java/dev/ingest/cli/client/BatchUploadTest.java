@@ -102,7 +102,7 @@ class BatchUploadTest {
       List<BatchUpload.Result> tried = results.stream().filter(r -> !r.skipped()).toList();
       assertEquals(1, tried.size(), "only the file that met the store down was tried: " + results);
       assertTrue(tried.get(0).error() instanceof dev.ingest.core.UnavailableException, String.valueOf(tried.get(0).error()));
-      assertTrue(tried.get(0).error().getMessage().endsWith("objects: already exists"), "says what is wrong, not only a path: "
+      assertTrue(tried.get(0).error().getMessage().endsWith(": Not a directory"), "says what is wrong, not only a path: "
           + tried.get(0).error().getMessage());
       assertTrue(results.stream().allMatch(BatchUpload.Result::failed));
     }
