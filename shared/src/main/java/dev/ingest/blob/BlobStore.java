@@ -56,8 +56,9 @@ public interface BlobStore extends AutoCloseable {
   /**
    * Stores an object under a key no one knows yet (a new file's, before any row names it): a store may write
    * it in place, since nobody reads the key meanwhile, and what a crash leaves is a stray object that
-   * {@code ingest cleanup} removes. {@link dev.ingest.core.UnavailableException} (with the object gone) when it
-   * cannot be written.
+   * {@code ingest cleanup} removes. A key written before (a request retried after a crash) is replaced whole,
+   * as by {@link #put}. {@link dev.ingest.core.UnavailableException} (with the object gone) when it cannot be
+   * written.
    */
   default void putNew(String key, byte[] data, int length) {
     put(key, data, length);

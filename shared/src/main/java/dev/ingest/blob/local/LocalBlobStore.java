@@ -300,7 +300,7 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
   @Override
   public void putNew(String key, byte[] data, int length) {
     Path target = objectPath(key);
-    io(() -> {
+    boolean written = io(() -> {
       OutputStream out;
       try {
         out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW);
@@ -308,6 +308,8 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
         // why: the folder is made once, not checked before every object
         Files.createDirectories(target.getParent());
         out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
       }
       try (OutputStream o = out) {
         o.write(data, 0, length);
@@ -316,8 +318,13 @@ public final class LocalBlobStore implements BlobStore, dev.ingest.blob.FileRegi
         Files.deleteIfExists(target);
         throw e;
       }
-      return null;
+      return true;
     });
+    if (!written) {
+      // why: the key was written before, by a request retried after a crash (a tus upload's last PATCH) or one
+      // that crashed midway; it is replaced whole, as put replaces
+      put(key, data, length);
+    }
   }
 
   @Override
