@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class RetentionService {
   private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
   private static final int BATCH = 500;
+  /**
+   * The youngest an object no file names may be to count as stray, whatever the cutoff: an upload running
+   * while {@code ingest cleanup --older-than 0s} runs has stored its object a moment before registering it.
+   */
+  static final Duration STRAY_GRACE = Duration.ofHours(1);
   private static final List<String> RESULT_NAMES = dev.ingest.deletion.DeleteService.RESULT_NAMES;
 
   private final JobQueue queue;
@@ -92,8 +97,8 @@ public final class RetentionService {
 
   /**
    * {@link #cleanup(String, Duration, boolean)} for every tenant, then, with {@code sweepStore}, the objects no
-   * file names that are older than the cutoff: what a process killed between storing a small file and
-   * registering it left. The sweep lists the store's {@code objects/} folder, so the periodic retention of
+   * file names that are older than the cutoff and than {@link #STRAY_GRACE}: what a process killed between
+   * storing a small file and registering it left. The sweep lists the store's {@code objects/} folder, so the periodic retention of
    * workers leaves it to {@code ingest cleanup}.
    */
   public Report cleanup(Duration olderThan, boolean dryRun, boolean sweepStore) {
@@ -101,7 +106,8 @@ public final class RetentionService {
     if (!sweepStore) {
       return report;
     }
-    int strays = sweepStrayObjects(clock.now().minus(olderThan), dryRun);
+    Duration age = olderThan.compareTo(STRAY_GRACE) > 0 ? olderThan : STRAY_GRACE;
+    int strays = sweepStrayObjects(clock.now().minus(age), dryRun);
     if (strays > 0) {
       log.info("cleanup{}: {} object(s) no file names", dryRun ? " (dry run)" : "", strays);
     }

@@ -217,7 +217,7 @@ public abstract class DeleteServiceContract {
     byte[] orphan = "stored, never registered".getBytes(StandardCharsets.UTF_8);
     store.put(BlobKeys.object("file_killedbeforeregistering"), orphan, orphan.length);
     store.createMultipart("health/checksum-probe", 5 * 1024 * 1024);
-    Clock later = () -> java.time.Instant.now().plusSeconds(5);
+    Clock later = () -> java.time.Instant.now().plusSeconds(2 * 3600); // past the stray objects' grace of an hour
     dev.ingest.retention.RetentionService retention = new dev.ingest.retention.RetentionService(
         queue, new SqlFileCatalog(db), new SqlUploadSessions(db), new dev.ingest.tus.sql.SqlTusUploads(db), store, later, deletes);
 
